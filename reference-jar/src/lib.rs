@@ -33,7 +33,7 @@ mod jar;
 pub use config::{Config, Profile, ThirdPartyPolicy};
 pub use context::{Api, Context, SiteForCookies};
 pub use cookie::{Cookie, SameSite};
-pub use jar::{Jar, Retrieval, SetOutcome};
+pub use jar::{CookieRef, Jar, Retrieval, SetOutcome};
 pub use reason::{Exclusion, Rejection};
 pub use request::{RequestUri, UriError};
 

@@ -74,10 +74,9 @@ pub enum Rejection {
     /// The request-uri cannot be parsed or has no host.
     #[error("the request URI is not a URL with a host")]
     BadRequestUri,
-    /// The cookie is already expired when received: it is stored only to be evicted at once
-    /// (§5.7: "evict all expired cookies"), removing any cookie it replaces.
-    #[error("the cookie is already expired")]
-    Expired,
+    /// layered-cookies: the Domain attribute is not a host (host parsing fails, e.g. empty).
+    #[error("the Domain attribute is not a host")]
+    DomainNotAHost,
 }
 
 impl Rejection {
@@ -109,7 +108,7 @@ impl Rejection {
             ThirdPartyBlocked => "§7.1 (third-party cookie policy)",
             PartitionedWithoutSecure => "CHIPS (draft-cutler-httpbis-partitioned-cookies)",
             BadRequestUri => "§5.1.2 (request-host)",
-            Expired => "§5.7 (expired cookies are evicted)",
+            DomainNotAHost => "layered-cookies Parse a Cookie (Domain: host parsing)",
         }
     }
 
@@ -140,7 +139,7 @@ impl Rejection {
             ThirdPartyBlocked => "ThirdPartyBlocked",
             PartitionedWithoutSecure => "PartitionedWithoutSecure",
             BadRequestUri => "BadRequestUri",
-            Expired => "Expired",
+            DomainNotAHost => "DomainNotAHost",
         }
     }
 }

@@ -1,0 +1,255 @@
+//! Benchmarks of the reference jar against the `cookie_store` crate (what reqwest uses), on the
+//! same generated inputs, in one run:
+//!
+//! - (a) parse + store 100k Set-Cookie lines from a realistic mix;
+//! - (b) Cookie header generation for 10k requests against 3,000 cookies over 300 domains;
+//! - (c) the same at 100k cookies over 10k domains.
+//!
+//! cookie_store is given its public suffix list (Debian's `publicsuffix` package,
+//! /usr/share/publicsuffix/public_suffix_list.dat, or `PSL_FILE`), as reqwest users enable it,
+//! and pre-parsed `Url`s (the reference jar parses its URL strings itself). Both jars are
+//! unbounded in size here, so eviction does not distort (a).
+//!
+//! After criterion's own report, the harness times each workload once more (best of three) and
+//! prints the throughput ratios against cookie_store, and the per-request cost of (c) relative
+//! to (b).
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use criterion::{BenchmarkId, Criterion, Throughput};
+use reference_jar::{Config, Context, Jar};
+use url::Url;
+
+const NOW: i64 = 1_767_225_600;
+
+/// A small deterministic generator (xorshift), so both jars see identical inputs.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+const TLDS: [&str; 6] = ["com", "org", "net", "co.uk", "de", "com.au"];
+const SUBS: [&str; 4] = ["", "www.", "api.", "static.cdn."];
+const PATHS: [&str; 5] = ["/", "/account/", "/shop/cart", "/a/b/c", "/static/img.png"];
+
+fn domain(i: usize) -> String {
+    format!("site{i}.{}", TLDS[i % TLDS.len()])
+}
+
+/// One Set-Cookie line and the URL it comes from, in the shape real responses have: session
+/// ids, preferences, trackers with long values, with the common attribute combinations.
+fn set_cookie_line(rng: &mut Rng, domains: usize) -> (String, String) {
+    let d = rng.below(domains);
+    let host = format!("{}{}", SUBS[rng.below(SUBS.len())], domain(d));
+    let path = PATHS[rng.below(PATHS.len())];
+    let url = format!("https://{host}{path}");
+    let name = ["sid", "_ga", "prefs", "csrftoken", "lang", "__Host-session", "__Secure-id", "cart"][rng.below(8)];
+    let name = format!("{name}{}", rng.below(4));
+    let value: String = (0..[8, 16, 32, 120][rng.below(4)]).map(|i| char::from(b'a' + ((i * 7 + d) % 26) as u8)).collect();
+    let mut line = format!("{name}={value}");
+    if name.starts_with("__Host-") {
+        line.push_str("; Secure; Path=/");
+    } else {
+        if rng.below(2) == 0 {
+            line.push_str("; Path=/");
+        }
+        if rng.below(3) == 0 {
+            line.push_str(&format!("; Domain={}", domain(d)));
+        }
+        if name.starts_with("__Secure-") || rng.below(2) == 0 {
+            line.push_str("; Secure");
+        }
+    }
+    match rng.below(4) {
+        0 => line.push_str("; Max-Age=86400"),
+        1 => line.push_str("; Expires=Wed, 21 Oct 2026 07:28:00 GMT"),
+        _ => {}
+    }
+    if rng.below(2) == 0 {
+        line.push_str("; HttpOnly");
+    }
+    line.push_str(["", "; SameSite=Lax", "; SameSite=Strict", ""][rng.below(4)]);
+    (url, line)
+}
+
+fn lines(n: usize, domains: usize, seed: u64) -> Vec<(String, String)> {
+    let mut rng = Rng(seed);
+    (0..n).map(|_| set_cookie_line(&mut rng, domains)).collect()
+}
+
+/// `cookies` distinct cookies spread evenly over `domains` registrable domains.
+fn population(cookies: usize, domains: usize) -> Vec<(String, String)> {
+    (0..cookies)
+        .map(|i| {
+            let d = i % domains;
+            let host = format!("{}{}", SUBS[(i / domains) % 2], domain(d));
+            let path = PATHS[(i / domains / 2) % PATHS.len()];
+            let secure = if i % 3 == 0 { "; Secure" } else { "" };
+            (format!("https://{host}{path}"), format!("c{i}=value{i}; Path=/{secure}; Max-Age=86400"))
+        })
+        .collect()
+}
+
+fn requests(n: usize, domains: usize) -> Vec<String> {
+    let mut rng = Rng(42);
+    (0..n)
+        .map(|_| format!("https://{}{}{}", SUBS[rng.below(2)], domain(rng.below(domains)), PATHS[rng.below(PATHS.len())]))
+        .collect()
+}
+
+fn unbounded() -> Config {
+    Config { max_cookies_per_domain: usize::MAX, max_cookies_total: usize::MAX, ..Config::default() }
+}
+
+fn suffix_list() -> publicsuffix::List {
+    let path = std::env::var("PSL_FILE").unwrap_or_else(|_| "/usr/share/publicsuffix/public_suffix_list.dat".into());
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cookie_store needs a public suffix list at {path} (apt-get install publicsuffix, or set PSL_FILE): {e}"));
+    text.parse().expect("the public suffix list parses")
+}
+
+fn store_reference(input: &[(String, String)]) -> Jar {
+    let mut jar = Jar::new(unbounded());
+    let ctx = Context::http();
+    for (url, line) in input {
+        black_box(jar.set_cookie(url, line.as_bytes(), &ctx, NOW));
+    }
+    jar
+}
+
+fn store_cookie_store(input: &[(Url, String)], psl: &publicsuffix::List) -> cookie_store::CookieStore {
+    let mut store = cookie_store::CookieStore::new_with_public_suffix(Some(psl.clone()));
+    for (url, line) in input {
+        let _ = black_box(store.parse(line, url));
+    }
+    store
+}
+
+fn header_reference(jar: &mut Jar, urls: &[String]) -> usize {
+    let ctx = Context::http();
+    urls.iter().map(|u| jar.cookie_header(u, &ctx, NOW).map_or(0, |h| h.len())).sum()
+}
+
+fn header_cookie_store(store: &cookie_store::CookieStore, urls: &[Url]) -> usize {
+    urls.iter()
+        .map(|u| {
+            let mut header = String::new();
+            for (name, value) in store.get_request_values(u) {
+                if !header.is_empty() {
+                    header.push_str("; ");
+                }
+                header.push_str(name);
+                header.push('=');
+                header.push_str(value);
+            }
+            header.len()
+        })
+        .sum()
+}
+
+fn parse_urls(input: &[(String, String)]) -> Vec<(Url, String)> {
+    input.iter().map(|(u, l)| (Url::parse(u).expect("generated URLs parse"), l.clone())).collect()
+}
+
+struct Workloads {
+    psl: publicsuffix::List,
+    a_lines: Vec<(String, String)>,
+    a_lines_url: Vec<(Url, String)>,
+    b_jar: Jar,
+    b_store: cookie_store::CookieStore,
+    b_requests: Vec<String>,
+    b_requests_url: Vec<Url>,
+    c_jar: Jar,
+    c_store: cookie_store::CookieStore,
+    c_requests: Vec<String>,
+    c_requests_url: Vec<Url>,
+}
+
+impl Workloads {
+    fn new() -> Workloads {
+        let psl = suffix_list();
+        let a_lines = lines(100_000, 300, 7);
+        let a_lines_url = parse_urls(&a_lines);
+        let b_pop = population(3_000, 300);
+        let c_pop = population(100_000, 10_000);
+        let b_requests = requests(10_000, 300);
+        let c_requests = requests(10_000, 10_000);
+        let to_urls = |v: &[String]| v.iter().map(|u| Url::parse(u).expect("generated URLs parse")).collect::<Vec<_>>();
+        Workloads {
+            b_jar: store_reference(&b_pop),
+            b_store: store_cookie_store(&parse_urls(&b_pop), &psl),
+            c_jar: store_reference(&c_pop),
+            c_store: store_cookie_store(&parse_urls(&c_pop), &psl),
+            b_requests_url: to_urls(&b_requests),
+            c_requests_url: to_urls(&c_requests),
+            psl,
+            a_lines,
+            a_lines_url,
+            b_requests,
+            c_requests,
+        }
+    }
+}
+
+fn best_of_three(mut f: impl FnMut()) -> Duration {
+    (0..3)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed()
+        })
+        .min()
+        .unwrap_or_default()
+}
+
+fn main() {
+    let mut w = Workloads::new();
+    let mut c = Criterion::default().configure_from_args().sample_size(10);
+
+    let mut g = c.benchmark_group("a_parse_store_100k");
+    g.throughput(Throughput::Elements(w.a_lines.len() as u64));
+    g.bench_function(BenchmarkId::new("reference-jar", "100k"), |b| b.iter(|| store_reference(&w.a_lines)));
+    g.bench_function(BenchmarkId::new("cookie_store", "100k"), |b| b.iter(|| store_cookie_store(&w.a_lines_url, &w.psl)));
+    g.finish();
+
+    let mut g = c.benchmark_group("b_header_10k_requests_3k_cookies");
+    g.throughput(Throughput::Elements(w.b_requests.len() as u64));
+    g.bench_function("reference-jar", |b| b.iter(|| header_reference(&mut w.b_jar, &w.b_requests)));
+    g.bench_function("cookie_store", |b| b.iter(|| header_cookie_store(&w.b_store, &w.b_requests_url)));
+    g.finish();
+
+    let mut g = c.benchmark_group("c_header_10k_requests_100k_cookies");
+    g.throughput(Throughput::Elements(w.c_requests.len() as u64));
+    g.bench_function("reference-jar", |b| b.iter(|| header_reference(&mut w.c_jar, &w.c_requests)));
+    g.bench_function("cookie_store", |b| b.iter(|| header_cookie_store(&w.c_store, &w.c_requests_url)));
+    g.finish();
+    c.final_summary();
+
+    // Same-run ratios (best of three timings of each workload).
+    let a_ref = best_of_three(|| drop(store_reference(&w.a_lines)));
+    let a_cs = best_of_three(|| drop(store_cookie_store(&w.a_lines_url, &w.psl)));
+    let b_ref = best_of_three(|| { black_box(header_reference(&mut w.b_jar, &w.b_requests)); });
+    let b_cs = best_of_three(|| { black_box(header_cookie_store(&w.b_store, &w.b_requests_url)); });
+    let c_ref = best_of_three(|| { black_box(header_reference(&mut w.c_jar, &w.c_requests)); });
+    let c_cs = best_of_three(|| { black_box(header_cookie_store(&w.c_store, &w.c_requests_url)); });
+    let per = |d: Duration, n: usize| d.as_nanos() as f64 / n as f64;
+    println!();
+    println!("ratios (throughput of reference-jar / cookie_store, same run; target >= 2.0 for a and b):");
+    println!("  (a) parse+store 100k lines:        reference {:>8.0} ns/line, cookie_store {:>8.0} ns/line, ratio {:.2}x",
+        per(a_ref, 100_000), per(a_cs, 100_000), a_cs.as_secs_f64() / a_ref.as_secs_f64());
+    println!("  (b) 10k headers, 3k cookies:       reference {:>8.0} ns/req,  cookie_store {:>8.0} ns/req,  ratio {:.2}x",
+        per(b_ref, 10_000), per(b_cs, 10_000), b_cs.as_secs_f64() / b_ref.as_secs_f64());
+    println!("  (c) 10k headers, 100k cookies:     reference {:>8.0} ns/req,  cookie_store {:>8.0} ns/req,  ratio {:.2}x",
+        per(c_ref, 10_000), per(c_cs, 10_000), c_cs.as_secs_f64() / c_ref.as_secs_f64());
+    println!("  (c)/(b) reference cost per request: {:.2} (target <= 2.0: retrieval does not scan unrelated domains)",
+        c_ref.as_secs_f64() / b_ref.as_secs_f64());
+}

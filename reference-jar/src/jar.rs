@@ -1,0 +1,714 @@
+//! The cookie store: the storage model (§5.7) and the retrieval model (§5.8).
+//!
+//! Cookies are kept in buckets keyed by the registrable domain of their domain field (or the
+//! domain itself when it has none: IP addresses, public suffixes), so that retrieval reads only
+//! the buckets of the request host's own suffixes and never scans unrelated domains.
+
+use std::collections::HashMap;
+
+use crate::config::{Config, Profile, ThirdPartyPolicy};
+use crate::context::{Api, Context, SiteForCookies};
+use crate::cookie::{Cookie, SameSite};
+use crate::domain::{domain_match, is_public_suffix, registrable_domain};
+use crate::path::{default_path, path_match};
+use crate::reason::{Exclusion, Rejection};
+use crate::request::{RequestUri, UriError};
+use crate::set_cookie::{self, starts_with_ignore_case, Attribute, ParsedCookie};
+use crate::site::Site;
+use crate::{UnixTime, EARLIEST, LATEST};
+
+/// What became of a set-cookie-string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetOutcome {
+    /// The cookie was inserted (§5.7 step 24).
+    Stored {
+        /// It replaced a cookie with the same name, domain, host-only-flag and path (step 23).
+        replaced: bool,
+        /// It was already expired, so it was evicted at once (§5.7: "evict all expired
+        /// cookies"): the net effect is a deletion of the cookie it replaced.
+        expired: bool,
+    },
+    /// The cookie was ignored, for this reason.
+    Rejected(Rejection),
+}
+
+/// Names a stored cookie in a [`Retrieval`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CookieRef {
+    /// The cookie-name.
+    pub name: Vec<u8>,
+    /// The domain field.
+    pub domain: String,
+    /// The path field.
+    pub path: Vec<u8>,
+    /// The host-only-flag.
+    pub host_only: bool,
+}
+
+impl CookieRef {
+    fn of(cookie: &Cookie) -> CookieRef {
+        CookieRef {
+            name: cookie.name.clone(),
+            domain: cookie.domain.clone(),
+            path: cookie.path.clone(),
+            host_only: cookie.host_only,
+        }
+    }
+}
+
+/// The result of a retrieval (§5.8.3), with the reason for every cookie left out.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Retrieval {
+    /// The cookie-string, or `None` when no cookie is included (no Cookie header field is sent)
+    /// or the host cannot be canonicalized (step 2).
+    pub cookie_string: Option<Vec<u8>>,
+    /// The included cookies, in cookie-string order.
+    pub included: Vec<CookieRef>,
+    /// Cookies of the candidate domains that were left out, each with its reason.
+    pub excluded: Vec<(CookieRef, Exclusion)>,
+}
+
+/// A cookie jar implementing RFC 6265bis §5.6-§5.8 (or the profile it is configured with).
+#[derive(Debug, Clone)]
+pub struct Jar {
+    config: Config,
+    buckets: HashMap<String, Vec<Cookie>>,
+    len: usize,
+    next_seq: u64,
+}
+
+/// The bucket of a domain field: its registrable domain, or itself when it has none.
+fn bucket_key(domain: &str) -> &str {
+    registrable_domain(domain).unwrap_or(domain)
+}
+
+/// The bucket keys that may hold cookies whose domain is `host` or a suffix of it: the host's
+/// own bucket, then each shorter suffix (those have no registrable domain, so they are their
+/// own buckets). IP addresses have no suffixes that domain-match (§5.1.3).
+fn candidate_keys(host: &str, is_ip: bool) -> impl Iterator<Item = &str> {
+    let first = bucket_key(host);
+    let mut next = if is_ip { None } else { Some(first) };
+    std::iter::once(first).chain(std::iter::from_fn(move || {
+        let current = next?;
+        let dot = current.find('.')?;
+        let suffix = &current[dot + 1..];
+        next = Some(suffix);
+        (!suffix.is_empty()).then_some(suffix)
+    }))
+}
+
+/// Whether a request to `uri` in `ctx` is "same-site" (§5.2; for non-HTTP APIs, §5.8.2: the
+/// document's site for cookies is same-site with the top-level origin).
+fn is_same_site(uri: &RequestUri, ctx: &Context) -> bool {
+    match &ctx.site_for_cookies {
+        // §5.2 criterion 2: a request without a client is same-site.
+        SiteForCookies::NoClient => true,
+        SiteForCookies::Opaque => false,
+        SiteForCookies::Origin(origin) => Site::of_url(origin).is_some_and(|s| s == Site::of(uri)),
+    }
+}
+
+/// The top-level site of the request's context, when known: it keys CHIPS partitions and
+/// decides whether the request is third-party (§7.1).
+fn top_level_site(uri: &RequestUri, ctx: &Context) -> Option<Site> {
+    if let Some(top) = &ctx.top_level {
+        return Site::of_url(top);
+    }
+    match &ctx.site_for_cookies {
+        SiteForCookies::NoClient => Some(Site::of(uri)),
+        SiteForCookies::Origin(origin) => Site::of_url(origin),
+        SiteForCookies::Opaque => None,
+    }
+}
+
+/// The partition and third-party facts of one request.
+struct Party {
+    /// The request's site differs from the top-level site (or the top-level site is unknown).
+    third_party: bool,
+    /// The top-level site, the partition key of cookies set or read in this context.
+    top_level: Option<Site>,
+}
+
+impl Party {
+    fn of(uri: &RequestUri, ctx: &Context) -> Party {
+        let top_level = top_level_site(uri, ctx);
+        let third_party = top_level.as_ref().is_none_or(|top| *top != Site::of(uri));
+        Party { third_party, top_level }
+    }
+}
+
+/// The attributes of §5.7 steps 6-17 after "last attribute wins".
+#[derive(Default)]
+struct Effective<'a> {
+    max_age: Option<i64>,
+    expires: Option<UnixTime>,
+    domain: Option<&'a [u8]>,
+    path: Option<Option<&'a [u8]>>,
+    secure: bool,
+    http_only: bool,
+    same_site: Option<SameSite>,
+    partitioned: bool,
+}
+
+impl<'a> Effective<'a> {
+    fn of(attributes: &[Attribute<'a>]) -> Effective<'a> {
+        let mut e = Effective::default();
+        for attribute in attributes {
+            match *attribute {
+                Attribute::MaxAge(delta) => e.max_age = Some(delta),
+                Attribute::Expires(time) => e.expires = Some(time),
+                Attribute::Domain(value) => e.domain = Some(value),
+                Attribute::Path(value) => e.path = Some(value),
+                Attribute::Secure => e.secure = true,
+                Attribute::HttpOnly => e.http_only = true,
+                Attribute::SameSite(enforcement) => e.same_site = Some(enforcement),
+                Attribute::Partitioned => e.partitioned = true,
+                Attribute::Unknown { .. } => {}
+            }
+        }
+        e
+    }
+}
+
+impl Jar {
+    /// An empty jar.
+    pub fn new(config: Config) -> Jar {
+        Jar { config, buckets: HashMap::new(), len: 0, next_seq: 0 }
+    }
+
+    /// The jar's configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// How many cookies are stored (expired ones included until they are evicted).
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the store is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Removes every cookie.
+    pub fn clear(&mut self) {
+        self.buckets.clear();
+        self.len = 0;
+    }
+
+    /// Every unexpired cookie, in no particular order (the inspection API).
+    pub fn cookies(&self, now: UnixTime) -> Vec<&Cookie> {
+        self.buckets.values().flatten().filter(|c| !c.is_expired(now)).collect()
+    }
+
+    /// §5.7: "evict all expired cookies". The jar also does this lazily as it reads buckets.
+    pub fn evict_expired(&mut self, now: UnixTime) {
+        let mut removed = 0;
+        self.buckets.retain(|_, bucket| {
+            let before = bucket.len();
+            bucket.retain(|c| !c.is_expired(now));
+            removed += before - bucket.len();
+            !bucket.is_empty()
+        });
+        self.len -= removed;
+    }
+
+    /// §5.7: when "the current session is over", remove every non-persistent cookie.
+    pub fn end_session(&mut self) {
+        let mut removed = 0;
+        self.buckets.retain(|_, bucket| {
+            let before = bucket.len();
+            bucket.retain(|c| c.persistent);
+            removed += before - bucket.len();
+            !bucket.is_empty()
+        });
+        self.len -= removed;
+    }
+
+    /// Receives a Set-Cookie field value (or, with `ctx.api == Api::NonHttp`, a
+    /// `document.cookie` assignment) from `url` at `now`: §5.6 parsing, then the §5.7 storage
+    /// model.
+    pub fn set_cookie(&mut self, url: &str, set_cookie_string: &[u8], ctx: &Context, now: UnixTime) -> SetOutcome {
+        let uri = match RequestUri::parse(url) {
+            Ok(uri) => uri,
+            // §5.7 step 9.2 (and step 10's use of request-host-canonical).
+            Err(UriError::Host(_)) => return SetOutcome::Rejected(Rejection::HostNotCanonical),
+            Err(_) => return SetOutcome::Rejected(Rejection::BadRequestUri),
+        };
+        match set_cookie::parse(set_cookie_string, self.config.profile) {
+            Ok(parsed) => match self.receive(&uri, &parsed, ctx, now) {
+                Ok(outcome) => outcome,
+                Err(rejection) => SetOutcome::Rejected(rejection),
+            },
+            Err(rejection) => SetOutcome::Rejected(rejection),
+        }
+    }
+
+    /// The storage model, §5.7 steps 1-24, for a parsed cookie.
+    fn receive(&mut self, uri: &RequestUri, parsed: &ParsedCookie<'_>, ctx: &Context, now: UnixTime) -> Result<SetOutcome, Rejection> {
+        let profile = self.config.profile;
+        let bis = profile.is_bis();
+        let layered = profile == Profile::LayeredCookies;
+        let (name, value) = (parsed.name, parsed.value);
+        // Step 1: this jar ignores no cookie by policy here (third-party policy is below).
+        // Step 2: a cookie with neither name nor value is ignored.
+        if bis && name.is_empty() && value.is_empty() {
+            return Err(Rejection::EmptyNameAndValue);
+        }
+        // Steps 3-4 repeat §5.6 steps 1 and 5 for cookies from non-HTTP APIs; `parse` has
+        // applied them to every set-cookie-string already.
+        let attributes = Effective::of(&parsed.attributes);
+        let secure_connection = uri.is_secure(self.config.trust_localhost);
+
+        // Step 6: expiry from the last Max-Age, else the last Expires, else a session cookie.
+        // §5.5, §5.6.1 steps 3-4 and §5.6.2 steps 5-7: both are capped at the age limit.
+        let limit = self.config.age_limit;
+        let (persistent, expiry_time) = if let Some(delta) = attributes.max_age {
+            let delta = if bis { delta.min(limit) } else { delta };
+            (true, if delta <= 0 { EARLIEST } else { now.saturating_add(delta) })
+        } else if let Some(expires) = attributes.expires {
+            (true, if bis { expires.min(now.saturating_add(limit)) } else { expires })
+        } else {
+            (false, LATEST)
+        };
+
+        // Step 7: the domain-attribute, lower-cased (§5.6.3 step 3).
+        let host = uri.host.name.as_str();
+        let mut domain_attribute: String = match attributes.domain {
+            None => String::new(),
+            Some(raw) => {
+                // Step 8: a domain-attribute outside CHAR (US-ASCII) is ignored entirely.
+                if !raw.is_ascii() {
+                    return Err(if bis { Rejection::DomainNotAscii } else { Rejection::DomainMismatch });
+                }
+                let lower: String = raw.iter().map(|b| char::from(b.to_ascii_lowercase())).collect();
+                if layered {
+                    // layered-cookies "Parse a Cookie": the value is host-parsed; failure
+                    // (for instance an empty value) fails the cookie.
+                    match url::Host::parse(&lower) {
+                        Ok(url::Host::Domain(d)) => d,
+                        Ok(url::Host::Ipv4(a)) => a.to_string(),
+                        Ok(url::Host::Ipv6(a)) => format!("[{a}]"),
+                        Err(_) => return Err(Rejection::DomainNotAHost),
+                    }
+                } else {
+                    lower
+                }
+            }
+        };
+        // Step 9: a public suffix is only accepted as the request host itself, as host-only.
+        if self.config.reject_public_suffixes && !domain_attribute.is_empty() && is_public_suffix(&domain_attribute) {
+            if domain_attribute == host {
+                domain_attribute.clear();
+            } else {
+                return Err(Rejection::PublicSuffix);
+            }
+        }
+        // Step 10: the request host must domain-match the domain-attribute.
+        let (host_only, domain) = if domain_attribute.is_empty() {
+            (true, host.to_owned())
+        } else if domain_match(host, &domain_attribute) {
+            (false, domain_attribute)
+        } else {
+            return Err(Rejection::DomainMismatch);
+        };
+        // Step 11: the last Path attribute, else the default-path (§5.1.4). A Path attribute
+        // whose value was empty or did not start with "/" carries the default-path (§5.6.4).
+        let has_path_attribute = attributes.path.is_some();
+        let path = match attributes.path.flatten() {
+            Some(path) => path.to_vec(),
+            None => default_path(uri.path.as_bytes()).to_vec(),
+        };
+        // Step 12.
+        let secure_only = attributes.secure;
+        // Step 13: Secure cookies only from secure request-uris.
+        if bis && secure_only && !secure_connection {
+            return Err(Rejection::SecureFromInsecureOrigin);
+        }
+        // Step 14.
+        let http_only = attributes.http_only;
+        // Step 15: non-HTTP APIs cannot set HttpOnly cookies.
+        if ctx.api == Api::NonHttp && http_only {
+            return Err(Rejection::HttpOnlyFromNonHttp);
+        }
+
+        // CHIPS and the third-party policy (§7.1; not part of the 6265bis algorithm, applied
+        // here as the user agent's cookie policy of §5.7 step 1).
+        let party = Party::of(uri, ctx);
+        let chips_partitioned = self.config.chips && attributes.partitioned;
+        if chips_partitioned && !secure_only {
+            return Err(Rejection::PartitionedWithoutSecure);
+        }
+        let partition_key = if chips_partitioned
+            || (party.third_party && self.config.third_party == ThirdPartyPolicy::Partition)
+        {
+            match &party.top_level {
+                Some(site) => Some(site.as_str().to_owned()),
+                None => return Err(Rejection::ThirdPartyBlocked),
+            }
+        } else {
+            None
+        };
+        if party.third_party && partition_key.is_none() && self.config.third_party == ThirdPartyPolicy::Block {
+            return Err(Rejection::ThirdPartyBlocked);
+        }
+
+        // Step 16: "leave secure cookies alone".
+        if bis && !secure_only && !secure_connection && self.overlays_secure_cookie(name, &domain, &path, partition_key.as_deref()) {
+            return Err(Rejection::OverlaysSecureCookie);
+        }
+
+        // Step 17: the last SameSite attribute, else "Default". (RFC 6265 has no SameSite.)
+        let same_site = attributes.same_site.unwrap_or(SameSite::Default);
+        if bis {
+            // Step 18: cross-site contexts may only create SameSite=None cookies, except
+            // top-level navigations.
+            if same_site != SameSite::None {
+                let same_site_request = is_same_site(uri, ctx);
+                if ctx.api == Api::NonHttp && !same_site_request {
+                    return Err(Rejection::SameSiteFromCrossSiteDocument);
+                }
+                if !same_site_request && !ctx.top_level_navigation {
+                    return Err(Rejection::SameSiteFromCrossSiteRequest);
+                }
+            }
+            // Step 19: SameSite=None requires Secure.
+            if same_site == SameSite::None && !secure_only {
+                return Err(Rejection::SameSiteNoneWithoutSecure);
+            }
+            // Step 20: "__Secure-", case-insensitively (§5.4).
+            if starts_with_ignore_case(name, b"__secure-") && !secure_only {
+                return Err(Rejection::SecurePrefix);
+            }
+            // Step 21: "__Host-": Secure, host-only, and an explicit Path of "/".
+            let host_prefix_ok = secure_only && host_only && has_path_attribute && path == b"/";
+            if starts_with_ignore_case(name, b"__host-") && !host_prefix_ok {
+                return Err(Rejection::HostPrefix);
+            }
+            if layered {
+                // layered-cookies "Store a Cookie": "Http-prefix compatible". The draft's
+                // user-agent text reads "http-only is false", contradicting its own server
+                // section ("set with a Secure attribute, and an HttpOnly attribute") and the
+                // prefix's purpose; this jar follows the server section.
+                let http_prefix_ok = secure_only && http_only;
+                if starts_with_ignore_case(name, b"__http-") && !http_prefix_ok {
+                    return Err(Rejection::HttpPrefix);
+                }
+                if starts_with_ignore_case(name, b"__host-http-") && !(host_prefix_ok && http_prefix_ok) {
+                    return Err(Rejection::HostHttpPrefix);
+                }
+            }
+            // Step 22: a nameless cookie must not look like a prefixed one once serialized.
+            if name.is_empty() {
+                let reserved: &[&[u8]] = if layered {
+                    &[b"__secure-", b"__host-", b"__http-"]
+                } else {
+                    &[b"__secure-", b"__host-"]
+                };
+                if reserved.iter().any(|prefix| starts_with_ignore_case(value, prefix)) {
+                    return Err(Rejection::NamelessWithPrefixValue);
+                }
+            }
+        }
+
+        // Step 5: the new cookie, created and last accessed now.
+        let mut cookie = Cookie {
+            name: name.to_vec(),
+            value: value.to_vec(),
+            expiry_time,
+            domain,
+            path,
+            creation_time: now,
+            last_access_time: now,
+            persistent,
+            host_only,
+            secure_only,
+            http_only,
+            same_site,
+            partition_key,
+            creation_seq: self.next_seq,
+        };
+        self.next_seq += 1;
+
+        // Step 23: replace the cookie with the same name, domain, host-only-flag and path
+        // (RFC 6265: name, domain and path), keeping its creation-time.
+        let key = bucket_key(&cookie.domain).to_owned();
+        let bucket = self.buckets.entry(key).or_default();
+        let old = bucket.iter().position(|old| {
+            old.name == cookie.name
+                && old.domain == cookie.domain
+                && (!bis || old.host_only == cookie.host_only)
+                && old.path == cookie.path
+                && old.partition_key == cookie.partition_key
+        });
+        let replaced = old.is_some();
+        if let Some(index) = old {
+            if ctx.api == Api::NonHttp && bucket[index].http_only {
+                return Err(Rejection::OverwritesHttpOnly);
+            }
+            let old = bucket.swap_remove(index);
+            cookie.creation_time = old.creation_time;
+            cookie.creation_seq = old.creation_seq;
+            self.len -= 1;
+        }
+        // Step 24, and the eviction of expired cookies: an already-expired cookie is evicted
+        // the moment it is inserted.
+        let expired = cookie.is_expired(now);
+        if !expired {
+            let domain = cookie.domain.clone();
+            bucket.push(cookie);
+            self.len += 1;
+            self.remove_excess(&domain, now);
+        } else if bucket.is_empty() {
+            let key = bucket_key(&cookie.domain).to_owned();
+            self.buckets.remove(&key);
+        }
+        Ok(SetOutcome::Stored { replaced, expired })
+    }
+
+    /// §5.7 step 16 criteria 1-4: a stored Secure cookie with this name whose domain
+    /// domain-matches the new domain or vice versa, and whose path the new path path-matches.
+    /// Only cookies of the same partition are compared (CHIPS keeps partitions apart).
+    fn overlays_secure_cookie(&self, name: &[u8], domain: &str, path: &[u8], partition: Option<&str>) -> bool {
+        let matches = |existing: &Cookie| {
+            existing.name == name
+                && existing.secure_only
+                && (domain_match(&existing.domain, domain) || domain_match(domain, &existing.domain))
+                && path_match(path, &existing.path)
+                && existing.partition_key.as_deref() == partition
+        };
+        let own_key = bucket_key(domain);
+        if registrable_domain(domain).is_some() {
+            // Subdomains of `domain` share its bucket; its parents are its bucket or shorter
+            // suffixes.
+            let is_ip = domain.starts_with('[') || domain.parse::<std::net::Ipv4Addr>().is_ok();
+            candidate_keys(domain, is_ip).any(|k| self.buckets.get(k).is_some_and(|b| b.iter().any(matches)))
+        } else {
+            // A domain without a registrable domain (a public suffix, a single label): its
+            // subdomains may sit in any bucket under it.
+            let suffix = format!(".{own_key}");
+            self.buckets
+                .iter()
+                .filter(|(k, _)| k.as_str() == own_key || k.ends_with(&suffix) || own_key.ends_with(&format!(".{k}")))
+                .any(|(_, b)| b.iter().any(matches))
+        }
+    }
+
+    /// §5.7 "remove excess cookies", in the priority order the spec gives: expired cookies,
+    /// then non-secure cookies of a domain over its bound, then any cookie of that domain, then
+    /// any cookie; ties go to the earliest last-access-time (then the earliest created).
+    fn remove_excess(&mut self, domain: &str, now: UnixTime) {
+        let per_domain = self.config.max_cookies_per_domain;
+        let key = bucket_key(domain).to_owned();
+        if let Some(bucket) = self.buckets.get_mut(&key) {
+            let count = bucket.iter().filter(|c| c.domain == domain).count();
+            if count > per_domain {
+                let before = bucket.len();
+                bucket.retain(|c| !c.is_expired(now));
+                let mut count = count - (before - bucket.len());
+                self.len -= before - bucket.len();
+                while count > per_domain {
+                    let victim = bucket
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, c)| c.domain == domain)
+                        .min_by_key(|(_, c)| (c.secure_only, c.last_access_time, c.creation_seq))
+                        .map(|(i, _)| i);
+                    let Some(victim) = victim else { break };
+                    bucket.swap_remove(victim);
+                    self.len -= 1;
+                    count -= 1;
+                }
+            }
+        }
+        if self.len > self.config.max_cookies_total {
+            self.evict_expired(now);
+            while self.len > self.config.max_cookies_total {
+                let victim = self
+                    .buckets
+                    .iter()
+                    .flat_map(|(k, b)| b.iter().enumerate().map(move |(i, c)| (k, i, c)))
+                    .min_by_key(|(_, _, c)| (c.last_access_time, c.creation_seq))
+                    .map(|(k, i, _)| (k.clone(), i));
+                let Some((k, i)) = victim else { break };
+                if let Some(bucket) = self.buckets.get_mut(&k) {
+                    bucket.swap_remove(i);
+                    if bucket.is_empty() {
+                        self.buckets.remove(&k);
+                    }
+                }
+                self.len -= 1;
+            }
+        }
+    }
+
+    /// The retrieval algorithm (§5.8.3) for a request to `url` in `ctx` at `now`, with the
+    /// reason for every candidate cookie left out.
+    pub fn retrieve(&mut self, url: &str, ctx: &Context, now: UnixTime) -> Retrieval {
+        self.retrieve_inner(url, ctx, now, true)
+    }
+
+    /// The Cookie header field value (or the non-HTTP API's cookie-string) for a request to
+    /// `url` in `ctx` at `now`; `None` when no cookie is included.
+    pub fn cookie_header(&mut self, url: &str, ctx: &Context, now: UnixTime) -> Option<Vec<u8>> {
+        self.retrieve_inner(url, ctx, now, false).cookie_string
+    }
+
+    fn retrieve_inner(&mut self, url: &str, ctx: &Context, now: UnixTime, explain: bool) -> Retrieval {
+        let mut retrieval = Retrieval::default();
+        // Steps 1-2: canonicalize the host, or abort.
+        let Ok(uri) = RequestUri::parse(url) else { return retrieval };
+        let bis = self.config.profile.is_bis();
+        let secure_connection = uri.is_secure(self.config.trust_localhost);
+        let same_site_request = is_same_site(&uri, ctx);
+        let party = Party::of(&uri, ctx);
+        let request_partition = party.top_level.as_ref().map(Site::as_str);
+        let host = uri.host.name.as_str();
+        let path = uri.path.as_bytes();
+        let config = &self.config;
+
+        // Step 3: the cookie-list, from the buckets of the host and its suffixes only.
+        let keys: Vec<String> = candidate_keys(host, uri.is_ip()).map(str::to_owned).collect();
+        let mut included: Vec<(usize, usize)> = Vec::new();
+        let mut evicted = 0;
+        let request = Request {
+            host,
+            path,
+            secure_connection,
+            same_site_request,
+            ctx,
+            third_party: party.third_party,
+            partition: request_partition,
+            bis,
+            config,
+            now,
+        };
+        for (key_index, key) in keys.iter().enumerate() {
+            let Some(bucket) = self.buckets.get_mut(key) else { continue };
+            // §5.7: expired cookies are evicted whenever they exist; this is where we see them.
+            let before = bucket.len();
+            bucket.retain(|c| !c.is_expired(now));
+            evicted += before - bucket.len();
+            for (index, cookie) in bucket.iter_mut().enumerate() {
+                match exclusion(cookie, &request) {
+                    None => {
+                        // Step 5: update the last-access-time.
+                        cookie.last_access_time = now;
+                        included.push((key_index, index));
+                    }
+                    Some(reason) if explain => {
+                        // Cookies of sibling hosts in the same bucket are not candidates.
+                        if !matches!(reason, Exclusion::HostOnlyMismatch | Exclusion::DomainMismatch)
+                            || domain_match(host, &cookie.domain)
+                            || domain_match(&cookie.domain, host)
+                        {
+                            retrieval.excluded.push((CookieRef::of(cookie), reason));
+                        }
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        self.len -= evicted;
+
+        // Step 4: longer paths first, then earlier creation-times.
+        let cookie_at = |&(k, i): &(usize, usize)| &self.buckets[&keys[k]][i];
+        let mut list: Vec<&Cookie> = included.iter().map(cookie_at).collect();
+        list.sort_by(|a, b| {
+            b.path
+                .len()
+                .cmp(&a.path.len())
+                .then(a.creation_time.cmp(&b.creation_time))
+                .then(a.creation_seq.cmp(&b.creation_seq))
+        });
+        if list.is_empty() {
+            return retrieval;
+        }
+        // Step 6: serialize. (RFC 6265 always wrote "name=value"; its cookies have names.)
+        let mut out = Vec::with_capacity(list.iter().map(|c| c.name.len() + c.value.len() + 3).sum());
+        for (i, cookie) in list.iter().enumerate() {
+            if i > 0 {
+                out.extend_from_slice(b"; ");
+            }
+            if !cookie.name.is_empty() || !bis {
+                out.extend_from_slice(&cookie.name);
+                out.push(b'=');
+            }
+            out.extend_from_slice(&cookie.value);
+        }
+        if explain {
+            retrieval.included = list.iter().map(|c| CookieRef::of(c)).collect();
+        }
+        retrieval.cookie_string = Some(out);
+        retrieval
+    }
+}
+
+/// The facts about one retrieval that the per-cookie test reads.
+struct Request<'a> {
+    host: &'a str,
+    path: &'a [u8],
+    secure_connection: bool,
+    same_site_request: bool,
+    ctx: &'a Context,
+    third_party: bool,
+    partition: Option<&'a str>,
+    bis: bool,
+    config: &'a Config,
+    now: UnixTime,
+}
+
+/// §5.8.3 step 3 for one cookie: `None` when it belongs in the cookie-list.
+fn exclusion(cookie: &Cookie, r: &Request<'_>) -> Option<Exclusion> {
+    // Host-only cookies need an identical host; others a domain-match and, for user agents
+    // rejecting public suffixes, a domain that is not (or no longer) a public suffix.
+    if cookie.host_only {
+        if cookie.domain != r.host {
+            return Some(Exclusion::HostOnlyMismatch);
+        }
+    } else {
+        if !domain_match(r.host, &cookie.domain) {
+            return Some(Exclusion::DomainMismatch);
+        }
+        if r.config.reject_public_suffixes && is_public_suffix(&cookie.domain) {
+            return Some(Exclusion::PublicSuffixDomain);
+        }
+    }
+    if !path_match(r.path, &cookie.path) {
+        return Some(Exclusion::PathMismatch);
+    }
+    if cookie.secure_only && !r.secure_connection {
+        return Some(Exclusion::SecureOnly);
+    }
+    if cookie.http_only && r.ctx.api == Api::NonHttp {
+        return Some(Exclusion::HttpOnly);
+    }
+    // CHIPS and the third-party policy (§7.1).
+    match (&cookie.partition_key, r.partition) {
+        (Some(key), Some(partition)) if key == partition => {}
+        (Some(_), _) => return Some(Exclusion::PartitionMismatch),
+        (None, _) => {
+            if r.third_party && r.config.third_party != ThirdPartyPolicy::Allow {
+                return Some(Exclusion::ThirdPartyBlocked);
+            }
+        }
+    }
+    // SameSite: a cross-site retrieval only carries None cookies, and Lax/Default ones on a
+    // top-level navigation with a safe method (§5.6.7.2 may waive "safe" for young Default
+    // cookies).
+    if r.bis && cookie.same_site != SameSite::None && !r.same_site_request {
+        let lax_like = matches!(cookie.same_site, SameSite::Lax | SameSite::Default);
+        let method_ok = r.ctx.is_safe_method()
+            || (cookie.same_site == SameSite::Default
+                && r.config.lax_allowing_unsafe.is_some_and(|age| r.now.saturating_sub(cookie.creation_time) <= age));
+        let allowed = r.ctx.api == Api::Http && lax_like && method_ok && r.ctx.top_level_navigation;
+        if !allowed {
+            return Some(Exclusion::SameSite(cookie.same_site.name()));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests;
