@@ -110,7 +110,13 @@ fn is_same_site(uri: &RequestUri, ctx: &Context) -> bool {
 
 /// The top-level site of the request's context, when known: it keys CHIPS partitions and
 /// decides whether the request is third-party (§7.1).
+///
+/// A top-level navigation fetches the primary resource itself: the document it creates is the
+/// top-level document, so its own site is the top-level site, whoever initiated it.
 fn top_level_site(uri: &RequestUri, ctx: &Context) -> Option<Site> {
+    if ctx.top_level_navigation {
+        return Some(Site::of(uri));
+    }
     if let Some(top) = &ctx.top_level {
         return Site::of_url(top);
     }
@@ -355,7 +361,7 @@ impl Jar {
         }
 
         // Step 16: "leave secure cookies alone".
-        if bis && !secure_only && !secure_connection && self.overlays_secure_cookie(name, &domain, &path, partition_key.as_deref()) {
+        if bis && !secure_only && !secure_connection && self.overlays_secure_cookie(name, &domain, &path, partition_key.as_deref(), now) {
             return Err(Rejection::OverlaysSecureCookie);
         }
 
@@ -435,6 +441,11 @@ impl Jar {
         // (RFC 6265: name, domain and path), keeping its creation-time.
         let key = bucket_key(&cookie.domain).to_owned();
         let bucket = self.buckets.entry(key).or_default();
+        // An expired cookie is no longer in the store (§5.7: expired cookies are evicted "at
+        // any time" they exist), so it is neither replaced nor consulted.
+        let before = bucket.len();
+        bucket.retain(|c| !c.is_expired(now));
+        self.len -= before - bucket.len();
         let old = bucket.iter().position(|old| {
             old.name == cookie.name
                 && old.domain == cookie.domain
@@ -470,9 +481,10 @@ impl Jar {
     /// §5.7 step 16 criteria 1-4: a stored Secure cookie with this name whose domain
     /// domain-matches the new domain or vice versa, and whose path the new path path-matches.
     /// Only cookies of the same partition are compared (CHIPS keeps partitions apart).
-    fn overlays_secure_cookie(&self, name: &[u8], domain: &str, path: &[u8], partition: Option<&str>) -> bool {
+    fn overlays_secure_cookie(&self, name: &[u8], domain: &str, path: &[u8], partition: Option<&str>, now: UnixTime) -> bool {
         let matches = |existing: &Cookie| {
-            existing.name == name
+            !existing.is_expired(now)
+                && existing.name == name
                 && existing.secure_only
                 && (domain_match(&existing.domain, domain) || domain_match(domain, &existing.domain))
                 && path_match(path, &existing.path)

@@ -409,6 +409,33 @@ fn expired_cookies_are_evicted_and_never_sent() {
 }
 
 #[test]
+fn expired_cookies_are_not_replaced_nor_protected() {
+    let mut j = jar();
+    set(&mut j, "https://example.com/", "a=1; Max-Age=10; Secure; HttpOnly");
+    j.set_cookie("https://example.com/", b"b=1", &Context::http(), T0 + 5);
+    // Step 23: the expired "a" is gone, so the new "a" gets its own creation-time (after "b"),
+    // and a non-HTTP API may set it (step 23.2).
+    let later = T0 + 20;
+    assert_eq!(j.set_cookie("https://example.com/", b"a=2", &Context::script(), later), STORED);
+    assert_eq!(j.cookie_header("https://example.com/", &Context::http(), later).as_deref(), Some(&b"b=1; a=2"[..]));
+    // Step 16: an expired Secure cookie does not block a non-secure one.
+    let mut k = jar();
+    set(&mut k, "https://example.com/", "s=1; Secure; Max-Age=10");
+    assert_eq!(k.set_cookie("http://example.com/", b"s=2", &Context::http(), T0 + 11), STORED);
+}
+
+#[test]
+fn top_level_navigations_are_first_party() {
+    let nav = Context { top_level_navigation: true, ..Context::from_site("https://news.example/") };
+    let mut block = jar_with(|c| c.third_party = ThirdPartyPolicy::Block);
+    assert_eq!(set_ctx(&mut block, "https://shop.example/", "a=1", &nav), STORED);
+    assert_eq!(get_ctx(&mut block, "https://shop.example/", &nav).as_deref(), Some("a=1"));
+    let mut partition = jar_with(|c| c.third_party = ThirdPartyPolicy::Partition);
+    set_ctx(&mut partition, "https://shop.example/", "a=1", &nav);
+    assert_eq!(partition.cookies(T0)[0].partition_key, None);
+}
+
+#[test]
 fn session_end_removes_non_persistent_cookies() {
     let mut j = jar();
     set(&mut j, "https://example.com/", "a=1");
