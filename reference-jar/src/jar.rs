@@ -1,20 +1,18 @@
 //! The cookie store: the storage model (§5.7) and the retrieval model (§5.8).
 //!
-//! Cookies are kept in buckets keyed by the registrable domain of their domain field (or the
-//! domain itself when it has none: IP addresses, public suffixes), so that retrieval reads only
-//! the buckets of the request host's own suffixes and never scans unrelated domains.
-
-use std::collections::HashMap;
+//! The data structure is in `store.rs`: retrieval reads only the cookies of the request host
+//! and its parent domains, and never scans unrelated domains.
 
 use crate::config::{Config, Profile, ThirdPartyPolicy};
 use crate::context::{Api, Context, SiteForCookies};
 use crate::cookie::{Cookie, SameSite};
-use crate::domain::{domain_match, is_public_suffix, registrable_domain};
+use crate::domain::{domain_match, is_public_suffix};
 use crate::path::{default_path, path_match};
 use crate::reason::{Exclusion, Rejection};
 use crate::request::{RequestUri, UriError};
 use crate::set_cookie::{self, starts_with_ignore_case, Attribute, ParsedCookie};
 use crate::site::Site;
+use crate::store::{self_and_parents, CookieId, Store};
 use crate::{UnixTime, EARLIEST, LATEST};
 
 /// What became of a set-cookie-string.
@@ -72,29 +70,8 @@ pub struct Retrieval {
 #[derive(Debug, Clone)]
 pub struct Jar {
     config: Config,
-    buckets: HashMap<String, Vec<Cookie>>,
-    len: usize,
+    store: Store,
     next_seq: u64,
-}
-
-/// The bucket of a domain field: its registrable domain, or itself when it has none.
-fn bucket_key(domain: &str) -> &str {
-    registrable_domain(domain).unwrap_or(domain)
-}
-
-/// The bucket keys that may hold cookies whose domain is `host` or a suffix of it: the host's
-/// own bucket, then each shorter suffix (those have no registrable domain, so they are their
-/// own buckets). IP addresses have no suffixes that domain-match (§5.1.3).
-fn candidate_keys(host: &str, is_ip: bool) -> impl Iterator<Item = &str> {
-    let first = bucket_key(host);
-    let mut next = if is_ip { None } else { Some(first) };
-    std::iter::once(first).chain(std::iter::from_fn(move || {
-        let current = next?;
-        let dot = current.find('.')?;
-        let suffix = &current[dot + 1..];
-        next = Some(suffix);
-        (!suffix.is_empty()).then_some(suffix)
-    }))
 }
 
 /// Whether a request to `uri` in `ctx` is "same-site" (§5.2; for non-HTTP APIs, §5.8.2: the
@@ -179,7 +156,8 @@ impl<'a> Effective<'a> {
 impl Jar {
     /// An empty jar.
     pub fn new(config: Config) -> Jar {
-        Jar { config, buckets: HashMap::new(), len: 0, next_seq: 0 }
+        let store = Store::new(config.profile.is_bis());
+        Jar { config, store, next_seq: 0 }
     }
 
     /// The jar's configuration.
@@ -189,47 +167,32 @@ impl Jar {
 
     /// How many cookies are stored (expired ones included until they are evicted).
     pub fn len(&self) -> usize {
-        self.len
+        self.store.len()
     }
 
     /// Whether the store is empty.
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.store.len() == 0
     }
 
     /// Removes every cookie.
     pub fn clear(&mut self) {
-        self.buckets.clear();
-        self.len = 0;
+        self.store.clear();
     }
 
     /// Every unexpired cookie, in no particular order (the inspection API).
     pub fn cookies(&self, now: UnixTime) -> Vec<&Cookie> {
-        self.buckets.values().flatten().filter(|c| !c.is_expired(now)).collect()
+        self.store.iter().filter(|c| !c.is_expired(now)).collect()
     }
 
-    /// §5.7: "evict all expired cookies". The jar also does this lazily as it reads buckets.
+    /// §5.7: "evict all expired cookies". The jar also does this lazily as it reads domains.
     pub fn evict_expired(&mut self, now: UnixTime) {
-        let mut removed = 0;
-        self.buckets.retain(|_, bucket| {
-            let before = bucket.len();
-            bucket.retain(|c| !c.is_expired(now));
-            removed += before - bucket.len();
-            !bucket.is_empty()
-        });
-        self.len -= removed;
+        self.store.evict_all_expired(now);
     }
 
     /// §5.7: when "the current session is over", remove every non-persistent cookie.
     pub fn end_session(&mut self) {
-        let mut removed = 0;
-        self.buckets.retain(|_, bucket| {
-            let before = bucket.len();
-            bucket.retain(|c| c.persistent);
-            removed += before - bucket.len();
-            !bucket.is_empty()
-        });
-        self.len -= removed;
+        self.store.retain(|c| c.persistent);
     }
 
     /// Receives a Set-Cookie field value (or, with `ctx.api == Api::NonHttp`, a
@@ -341,8 +304,13 @@ impl Jar {
 
         // CHIPS and the third-party policy (§7.1; not part of the 6265bis algorithm, applied
         // here as the user agent's cookie policy of §5.7 step 1).
-        let party = Party::of(uri, ctx);
         let chips_partitioned = self.config.chips && attributes.partitioned;
+        let party = if chips_partitioned || self.config.third_party != ThirdPartyPolicy::Allow {
+            Party::of(uri, ctx)
+        } else {
+            // Neither partitions nor the policy can apply: skip the site computations.
+            Party { third_party: false, top_level: None }
+        };
         if chips_partitioned && !secure_only {
             return Err(Rejection::PartitionedWithoutSecure);
         }
@@ -438,42 +406,29 @@ impl Jar {
         self.next_seq += 1;
 
         // Step 23: replace the cookie with the same name, domain, host-only-flag and path
-        // (RFC 6265: name, domain and path), keeping its creation-time.
-        let key = bucket_key(&cookie.domain).to_owned();
-        let bucket = self.buckets.entry(key).or_default();
-        // An expired cookie is no longer in the store (§5.7: expired cookies are evicted "at
-        // any time" they exist), so it is neither replaced nor consulted.
-        let before = bucket.len();
-        bucket.retain(|c| !c.is_expired(now));
-        self.len -= before - bucket.len();
-        let old = bucket.iter().position(|old| {
-            old.name == cookie.name
-                && old.domain == cookie.domain
-                && (!bis || old.host_only == cookie.host_only)
-                && old.path == cookie.path
-                && old.partition_key == cookie.partition_key
-        });
+        // (RFC 6265: name, domain and path), keeping its creation-time. An expired cookie is
+        // no longer in the store (§5.7: expired cookies are evicted "at any time" they exist),
+        // so it is neither replaced nor consulted.
+        self.store.evict_expired_in(&cookie.domain, now);
+        let id: CookieId = self.store.id_of(&cookie);
+        let old = self.store.get(&cookie.domain, &id);
         let replaced = old.is_some();
-        if let Some(index) = old {
-            if ctx.api == Api::NonHttp && bucket[index].http_only {
+        if let Some(old) = old {
+            if ctx.api == Api::NonHttp && old.http_only {
                 return Err(Rejection::OverwritesHttpOnly);
             }
-            let old = bucket.swap_remove(index);
             cookie.creation_time = old.creation_time;
             cookie.creation_seq = old.creation_seq;
-            self.len -= 1;
         }
         // Step 24, and the eviction of expired cookies: an already-expired cookie is evicted
-        // the moment it is inserted.
+        // the moment it is inserted, which leaves the old cookie removed.
         let expired = cookie.is_expired(now);
-        if !expired {
+        if expired {
+            self.store.remove(&cookie.domain, &id);
+        } else {
             let domain = cookie.domain.clone();
-            bucket.push(cookie);
-            self.len += 1;
+            self.store.insert(id, cookie);
             self.remove_excess(&domain, now);
-        } else if bucket.is_empty() {
-            let key = bucket_key(&cookie.domain).to_owned();
-            self.buckets.remove(&key);
         }
         Ok(SetOutcome::Stored { replaced, expired })
     }
@@ -490,68 +445,21 @@ impl Jar {
                 && path_match(path, &existing.path)
                 && existing.partition_key.as_deref() == partition
         };
-        let own_key = bucket_key(domain);
-        if registrable_domain(domain).is_some() {
-            // Subdomains of `domain` share its bucket; its parents are its bucket or shorter
-            // suffixes.
-            let is_ip = domain.starts_with('[') || domain.parse::<std::net::Ipv4Addr>().is_ok();
-            candidate_keys(domain, is_ip).any(|k| self.buckets.get(k).is_some_and(|b| b.iter().any(matches)))
-        } else {
-            // A domain without a registrable domain (a public suffix, a single label): its
-            // subdomains may sit in any bucket under it.
-            let suffix = format!(".{own_key}");
-            self.buckets
-                .iter()
-                .filter(|(k, _)| k.as_str() == own_key || k.ends_with(&suffix) || own_key.ends_with(&format!(".{k}")))
-                .any(|(_, b)| b.iter().any(matches))
-        }
+        let is_ip = domain.starts_with('[') || domain.parse::<std::net::Ipv4Addr>().is_ok();
+        self.store.related(domain, is_ip).into_iter().any(|group| group.cookies.values().any(matches))
     }
 
     /// §5.7 "remove excess cookies", in the priority order the spec gives: expired cookies,
     /// then non-secure cookies of a domain over its bound, then any cookie of that domain, then
     /// any cookie; ties go to the earliest last-access-time (then the earliest created).
     fn remove_excess(&mut self, domain: &str, now: UnixTime) {
-        let per_domain = self.config.max_cookies_per_domain;
-        let key = bucket_key(domain).to_owned();
-        if let Some(bucket) = self.buckets.get_mut(&key) {
-            let count = bucket.iter().filter(|c| c.domain == domain).count();
-            if count > per_domain {
-                let before = bucket.len();
-                bucket.retain(|c| !c.is_expired(now));
-                let mut count = count - (before - bucket.len());
-                self.len -= before - bucket.len();
-                while count > per_domain {
-                    let victim = bucket
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, c)| c.domain == domain)
-                        .min_by_key(|(_, c)| (c.secure_only, c.last_access_time, c.creation_seq))
-                        .map(|(i, _)| i);
-                    let Some(victim) = victim else { break };
-                    bucket.swap_remove(victim);
-                    self.len -= 1;
-                    count -= 1;
-                }
-            }
+        if self.store.count_in(domain) > self.config.max_cookies_per_domain {
+            self.store.evict_expired_in(domain, now);
+            self.store.trim_domain(domain, self.config.max_cookies_per_domain);
         }
-        if self.len > self.config.max_cookies_total {
-            self.evict_expired(now);
-            while self.len > self.config.max_cookies_total {
-                let victim = self
-                    .buckets
-                    .iter()
-                    .flat_map(|(k, b)| b.iter().enumerate().map(move |(i, c)| (k, i, c)))
-                    .min_by_key(|(_, _, c)| (c.last_access_time, c.creation_seq))
-                    .map(|(k, i, _)| (k.clone(), i));
-                let Some((k, i)) = victim else { break };
-                if let Some(bucket) = self.buckets.get_mut(&k) {
-                    bucket.swap_remove(i);
-                    if bucket.is_empty() {
-                        self.buckets.remove(&k);
-                    }
-                }
-                self.len -= 1;
-            }
+        if self.store.len() > self.config.max_cookies_total {
+            self.store.evict_all_expired(now);
+            self.store.trim_total(self.config.max_cookies_total);
         }
     }
 
@@ -574,16 +482,18 @@ impl Jar {
         let bis = self.config.profile.is_bis();
         let secure_connection = uri.is_secure(self.config.trust_localhost);
         let same_site_request = is_same_site(&uri, ctx);
-        let party = Party::of(&uri, ctx);
+        // Partitioned cookies exist only with CHIPS or the partitioning policy.
+        let party = if self.config.chips || self.config.third_party != ThirdPartyPolicy::Allow {
+            Party::of(&uri, ctx)
+        } else {
+            Party { third_party: false, top_level: None }
+        };
         let request_partition = party.top_level.as_ref().map(Site::as_str);
         let host = uri.host.name.as_str();
         let path = uri.path.as_bytes();
         let config = &self.config;
 
-        // Step 3: the cookie-list, from the buckets of the host and its suffixes only.
-        let keys: Vec<String> = candidate_keys(host, uri.is_ip()).map(str::to_owned).collect();
-        let mut included: Vec<(usize, usize)> = Vec::new();
-        let mut evicted = 0;
+        // Step 3: the cookie-list, from the cookies of the host and its parent domains only.
         let request = Request {
             host,
             path,
@@ -596,37 +506,34 @@ impl Jar {
             config,
             now,
         };
-        for (key_index, key) in keys.iter().enumerate() {
-            let Some(bucket) = self.buckets.get_mut(key) else { continue };
+        let mut included: Vec<u64> = Vec::new();
+        for domain in self_and_parents(host, uri.is_ip()) {
             // §5.7: expired cookies are evicted whenever they exist; this is where we see them.
-            let before = bucket.len();
-            bucket.retain(|c| !c.is_expired(now));
-            evicted += before - bucket.len();
-            for (index, cookie) in bucket.iter_mut().enumerate() {
+            self.store.evict_expired_in(domain, now);
+            let Some(group) = self.store.domain_mut(domain) else { continue };
+            for cookie in group.cookies.values_mut() {
                 match exclusion(cookie, &request) {
                     None => {
                         // Step 5: update the last-access-time.
                         cookie.last_access_time = now;
-                        included.push((key_index, index));
+                        included.push(cookie.creation_seq);
                     }
-                    Some(reason) if explain => {
-                        // Cookies of sibling hosts in the same bucket are not candidates.
-                        if !matches!(reason, Exclusion::HostOnlyMismatch | Exclusion::DomainMismatch)
-                            || domain_match(host, &cookie.domain)
-                            || domain_match(&cookie.domain, host)
-                        {
-                            retrieval.excluded.push((CookieRef::of(cookie), reason));
-                        }
-                    }
+                    Some(reason) if explain => retrieval.excluded.push((CookieRef::of(cookie), reason)),
                     Some(_) => {}
                 }
             }
         }
-        self.len -= evicted;
+        if included.is_empty() {
+            return retrieval;
+        }
+        included.sort_unstable();
+        let mut list: Vec<&Cookie> = self_and_parents(host, uri.is_ip())
+            .filter_map(|d| self.store.domain(d))
+            .flat_map(|group| group.cookies.values())
+            .filter(|c| included.binary_search(&c.creation_seq).is_ok())
+            .collect();
 
         // Step 4: longer paths first, then earlier creation-times.
-        let cookie_at = |&(k, i): &(usize, usize)| &self.buckets[&keys[k]][i];
-        let mut list: Vec<&Cookie> = included.iter().map(cookie_at).collect();
         list.sort_by(|a, b| {
             b.path
                 .len()
@@ -634,9 +541,6 @@ impl Jar {
                 .then(a.creation_time.cmp(&b.creation_time))
                 .then(a.creation_seq.cmp(&b.creation_seq))
         });
-        if list.is_empty() {
-            return retrieval;
-        }
         // Step 6: serialize. (RFC 6265 always wrote "name=value"; its cookies have names.)
         let mut out = Vec::with_capacity(list.iter().map(|c| c.name.len() + c.value.len() + 3).sum());
         for (i, cookie) in list.iter().enumerate() {

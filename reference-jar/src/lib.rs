@@ -29,6 +29,7 @@ pub mod request;
 pub mod set_cookie;
 pub mod site;
 mod jar;
+mod store;
 
 pub use config::{Config, Profile, ThirdPartyPolicy};
 pub use context::{Api, Context, SiteForCookies};
