@@ -12,7 +12,7 @@ use crate::reason::{Exclusion, Rejection};
 use crate::request::{RequestUri, UriError};
 use crate::set_cookie::{self, starts_with_ignore_case, Attribute, ParsedCookie};
 use crate::site::Site;
-use crate::store::{self_and_parents, CookieId, Store};
+use crate::store::{self_and_parents, Store};
 use crate::{UnixTime, EARLIEST, LATEST};
 
 /// What became of a set-cookie-string.
@@ -205,8 +205,14 @@ impl Jar {
             Err(UriError::Host(_)) => return SetOutcome::Rejected(Rejection::HostNotCanonical),
             Err(_) => return SetOutcome::Rejected(Rejection::BadRequestUri),
         };
+        self.set_cookie_at(&uri, set_cookie_string, ctx, now)
+    }
+
+    /// [`Jar::set_cookie`] for an already parsed request-uri (when one response carries many
+    /// Set-Cookie lines, or a caller has the URL parsed anyway).
+    pub fn set_cookie_at(&mut self, uri: &RequestUri, set_cookie_string: &[u8], ctx: &Context, now: UnixTime) -> SetOutcome {
         match set_cookie::parse(set_cookie_string, self.config.profile) {
-            Ok(parsed) => match self.receive(&uri, &parsed, ctx, now) {
+            Ok(parsed) => match self.receive(uri, &parsed, ctx, now) {
                 Ok(outcome) => outcome,
                 Err(rejection) => SetOutcome::Rejected(rejection),
             },
@@ -387,7 +393,7 @@ impl Jar {
         }
 
         // Step 5: the new cookie, created and last accessed now.
-        let mut cookie = Cookie {
+        let cookie = Cookie {
             name: name.to_vec(),
             value: value.to_vec(),
             expiry_time,
@@ -409,25 +415,14 @@ impl Jar {
         // (RFC 6265: name, domain and path), keeping its creation-time. An expired cookie is
         // no longer in the store (§5.7: expired cookies are evicted "at any time" they exist),
         // so it is neither replaced nor consulted.
-        self.store.evict_expired_in(&cookie.domain, now);
-        let id: CookieId = self.store.id_of(&cookie);
-        let old = self.store.get(&cookie.domain, &id);
-        let replaced = old.is_some();
-        if let Some(old) = old {
-            if ctx.api == Api::NonHttp && old.http_only {
-                return Err(Rejection::OverwritesHttpOnly);
-            }
-            cookie.creation_time = old.creation_time;
-            cookie.creation_seq = old.creation_seq;
-        }
-        // Step 24, and the eviction of expired cookies: an already-expired cookie is evicted
-        // the moment it is inserted, which leaves the old cookie removed.
         let expired = cookie.is_expired(now);
-        if expired {
-            self.store.remove(&cookie.domain, &id);
-        } else {
-            let domain = cookie.domain.clone();
-            self.store.insert(id, cookie);
+        let domain = cookie.domain.clone();
+        let non_http = ctx.api == Api::NonHttp;
+        // Step 23.2: a non-HTTP API cannot replace an HttpOnly cookie.
+        let Ok((replaced, count)) = self.store.upsert(cookie, now, |old| !(non_http && old.http_only)) else {
+            return Err(Rejection::OverwritesHttpOnly);
+        };
+        if count > self.config.max_cookies_per_domain || self.store.len() > self.config.max_cookies_total {
             self.remove_excess(&domain, now);
         }
         Ok(SetOutcome::Stored { replaced, expired })
@@ -446,7 +441,7 @@ impl Jar {
                 && existing.partition_key.as_deref() == partition
         };
         let is_ip = domain.starts_with('[') || domain.parse::<std::net::Ipv4Addr>().is_ok();
-        self.store.related(domain, is_ip).into_iter().any(|group| group.cookies.values().any(matches))
+        self.store.related(domain, is_ip).into_iter().any(|group| group.iter().any(matches))
     }
 
     /// §5.7 "remove excess cookies", in the priority order the spec gives: expired cookies,
@@ -466,25 +461,34 @@ impl Jar {
     /// The retrieval algorithm (§5.8.3) for a request to `url` in `ctx` at `now`, with the
     /// reason for every candidate cookie left out.
     pub fn retrieve(&mut self, url: &str, ctx: &Context, now: UnixTime) -> Retrieval {
-        self.retrieve_inner(url, ctx, now, true)
+        // Steps 1-2: canonicalize the host, or abort.
+        match RequestUri::parse(url) {
+            Ok(uri) => self.retrieve_inner(&uri, ctx, now, true),
+            Err(_) => Retrieval::default(),
+        }
     }
 
     /// The Cookie header field value (or the non-HTTP API's cookie-string) for a request to
     /// `url` in `ctx` at `now`; `None` when no cookie is included.
     pub fn cookie_header(&mut self, url: &str, ctx: &Context, now: UnixTime) -> Option<Vec<u8>> {
-        self.retrieve_inner(url, ctx, now, false).cookie_string
+        // Steps 1-2: canonicalize the host, or abort.
+        let uri = RequestUri::parse(url).ok()?;
+        self.retrieve_inner(&uri, ctx, now, false).cookie_string
     }
 
-    fn retrieve_inner(&mut self, url: &str, ctx: &Context, now: UnixTime, explain: bool) -> Retrieval {
+    /// [`Jar::cookie_header`] for an already parsed request-uri.
+    pub fn cookie_header_at(&mut self, uri: &RequestUri, ctx: &Context, now: UnixTime) -> Option<Vec<u8>> {
+        self.retrieve_inner(uri, ctx, now, false).cookie_string
+    }
+
+    fn retrieve_inner(&mut self, uri: &RequestUri, ctx: &Context, now: UnixTime, explain: bool) -> Retrieval {
         let mut retrieval = Retrieval::default();
-        // Steps 1-2: canonicalize the host, or abort.
-        let Ok(uri) = RequestUri::parse(url) else { return retrieval };
         let bis = self.config.profile.is_bis();
         let secure_connection = uri.is_secure(self.config.trust_localhost);
-        let same_site_request = is_same_site(&uri, ctx);
+        let same_site_request = is_same_site(uri, ctx);
         // Partitioned cookies exist only with CHIPS or the partitioning policy.
         let party = if self.config.chips || self.config.third_party != ThirdPartyPolicy::Allow {
-            Party::of(&uri, ctx)
+            Party::of(uri, ctx)
         } else {
             Party { third_party: false, top_level: None }
         };
@@ -511,7 +515,7 @@ impl Jar {
             // §5.7: expired cookies are evicted whenever they exist; this is where we see them.
             self.store.evict_expired_in(domain, now);
             let Some(group) = self.store.domain_mut(domain) else { continue };
-            for cookie in group.cookies.values_mut() {
+            for cookie in group.iter_mut() {
                 match exclusion(cookie, &request) {
                     None => {
                         // Step 5: update the last-access-time.
@@ -529,7 +533,7 @@ impl Jar {
         included.sort_unstable();
         let mut list: Vec<&Cookie> = self_and_parents(host, uri.is_ip())
             .filter_map(|d| self.store.domain(d))
-            .flat_map(|group| group.cookies.values())
+            .flat_map(|group| group.iter())
             .filter(|c| included.binary_search(&c.creation_seq).is_ok())
             .collect();
 

@@ -1,6 +1,6 @@
 //! The cookie store's data structure (no spec logic lives here, only lookups).
 //!
-//! Cookies are grouped by their exact domain field, and within a domain keyed by the rest of
+//! Cookies are grouped by their exact domain field, and within a domain found by the rest of
 //! their identity (§5.7 step 23: name, host-only-flag, path; plus the CHIPS partition). So:
 //! - replacement is one hash lookup, whatever the number of cookies;
 //! - retrieval reads only the groups of the request host and its parent domains (§5.1.3
@@ -9,33 +9,59 @@
 //! - a second index from registrable domain to domains finds the subdomains of a domain, for
 //!   §5.7 step 16's "or vice-versa".
 
-use std::collections::HashMap;
+use std::hash::BuildHasher;
+
+use foldhash::fast::FixedState;
+use hashbrown::{HashMap, HashTable};
 
 use crate::cookie::Cookie;
 use crate::domain::registrable_domain;
 use crate::UnixTime;
 
-/// The part of a cookie's identity that distinguishes cookies of one domain.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub(crate) struct CookieId {
-    pub name: Vec<u8>,
-    pub path: Vec<u8>,
+/// A fixed hasher: deterministic across runs (the fuzzer checks that a seed replays exactly),
+/// and fast on the short keys cookies have. The jar is an in-process oracle, not a server
+/// exposed to hash flooding.
+const HASHER: FixedState = FixedState::with_seed(0x6265_6269_7332_3230);
+
+/// The part of a cookie's identity that distinguishes cookies of one domain, borrowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct CookieId<'a> {
+    pub name: &'a [u8],
+    pub path: &'a [u8],
     /// `false` for every cookie under RFC 6265, whose identity has no host-only-flag.
     pub host_only: bool,
-    pub partition: Option<String>,
+    pub partition: Option<&'a str>,
+}
+
+impl CookieId<'_> {
+    fn hash_value(&self) -> u64 {
+        HASHER.hash_one(self)
+    }
 }
 
 /// The cookies sharing one domain field.
 #[derive(Debug, Clone)]
 pub(crate) struct DomainCookies {
-    pub cookies: HashMap<CookieId, Cookie>,
+    cookies: HashTable<Cookie>,
     /// No cookie of the group expires before this: lets expiry checks skip the group.
     earliest_expiry: UnixTime,
 }
 
 impl DomainCookies {
     fn new() -> DomainCookies {
-        DomainCookies { cookies: HashMap::new(), earliest_expiry: UnixTime::MAX }
+        DomainCookies { cookies: HashTable::new(), earliest_expiry: UnixTime::MAX }
+    }
+
+    pub fn len(&self) -> usize {
+        self.cookies.len()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Cookie> {
+        self.cookies.iter()
+    }
+
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut Cookie> {
+        self.cookies.iter_mut()
     }
 
     /// Removes the expired cookies; returns how many.
@@ -44,18 +70,18 @@ impl DomainCookies {
             return 0;
         }
         let before = self.cookies.len();
-        self.cookies.retain(|_, c| !c.is_expired(now));
-        self.earliest_expiry = self.cookies.values().map(|c| c.expiry_time).min().unwrap_or(UnixTime::MAX);
+        self.cookies.retain(|c| !c.is_expired(now));
+        self.earliest_expiry = self.cookies.iter().map(|c| c.expiry_time).min().unwrap_or(UnixTime::MAX);
         before - self.cookies.len()
     }
 }
 
 /// The store.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct Store {
-    domains: HashMap<String, DomainCookies>,
+    domains: HashMap<String, DomainCookies, FixedState>,
     /// Registrable domain (or the domain itself when it has none) -> domains stored under it.
-    sites: HashMap<String, Vec<String>>,
+    sites: HashMap<String, Vec<String>, FixedState>,
     len: usize,
     /// Whether the host-only-flag is part of a cookie's identity (6265bis §5.7 step 23; not in
     /// RFC 6265 §5.3 step 11).
@@ -82,19 +108,19 @@ pub(crate) fn self_and_parents(host: &str, is_ip: bool) -> impl Iterator<Item = 
     })
 }
 
+/// The identity of a stored cookie.
+fn identity(cookie: &Cookie, host_only_in_identity: bool) -> CookieId<'_> {
+    CookieId {
+        name: &cookie.name,
+        path: &cookie.path,
+        host_only: host_only_in_identity && cookie.host_only,
+        partition: cookie.partition_key.as_deref(),
+    }
+}
+
 impl Store {
     pub fn new(host_only_in_identity: bool) -> Store {
-        Store { host_only_in_identity, ..Store::default() }
-    }
-
-    /// The identity key of a cookie in this store.
-    pub fn id_of(&self, cookie: &Cookie) -> CookieId {
-        CookieId {
-            name: cookie.name.clone(),
-            path: cookie.path.clone(),
-            host_only: self.host_only_in_identity && cookie.host_only,
-            partition: cookie.partition_key.clone(),
-        }
+        Store { domains: HashMap::with_hasher(HASHER), sites: HashMap::with_hasher(HASHER), len: 0, host_only_in_identity }
     }
 
     pub fn len(&self) -> usize {
@@ -106,7 +132,7 @@ impl Store {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Cookie> {
-        self.domains.values().flat_map(|d| d.cookies.values())
+        self.domains.values().flat_map(DomainCookies::iter)
     }
 
     pub fn domain(&self, domain: &str) -> Option<&DomainCookies> {
@@ -119,16 +145,18 @@ impl Store {
 
     /// The number of cookies whose domain field is `domain`.
     pub fn count_in(&self, domain: &str) -> usize {
-        self.domains.get(domain).map_or(0, |d| d.cookies.len())
+        self.domains.get(domain).map_or(0, DomainCookies::len)
     }
 
     /// Evicts the expired cookies of one domain.
     pub fn evict_expired_in(&mut self, domain: &str, now: UnixTime) {
         if let Some(group) = self.domains.get_mut(domain) {
             let removed = group.evict_expired(now);
-            self.len -= removed;
-            if group.cookies.is_empty() {
-                self.drop_domain(domain);
+            if removed > 0 {
+                self.len -= removed;
+                if group.cookies.is_empty() {
+                    self.drop_domain(domain);
+                }
             }
         }
     }
@@ -152,7 +180,7 @@ impl Store {
         let mut emptied = Vec::new();
         for (domain, group) in &mut self.domains {
             let before = group.cookies.len();
-            group.cookies.retain(|_, c| keep(c));
+            group.cookies.retain(|c| keep(c));
             self.len -= before - group.cookies.len();
             if group.cookies.is_empty() {
                 emptied.push(domain.clone());
@@ -163,31 +191,79 @@ impl Store {
         }
     }
 
-    pub fn get(&self, domain: &str, id: &CookieId) -> Option<&Cookie> {
-        self.domains.get(domain)?.cookies.get(id)
-    }
-
-    /// Inserts `cookie` under `id`; returns the cookie it replaced.
-    pub fn insert(&mut self, id: CookieId, cookie: Cookie) -> Option<Cookie> {
-        let group = match self.domains.get_mut(&cookie.domain) {
-            Some(group) => group,
-            None => {
-                let key = site_key(&cookie.domain).to_owned();
-                self.sites.entry(key).or_default().push(cookie.domain.clone());
-                self.domains.entry(cookie.domain.clone()).or_insert_with(DomainCookies::new)
-            }
-        };
+    /// Inserts `cookie`, replacing the cookie with its identity; returns the replaced cookie.
+    pub fn insert(&mut self, cookie: Cookie) -> Option<Cookie> {
+        let flag = self.host_only_in_identity;
+        if !self.domains.contains_key(cookie.domain.as_str()) {
+            let key = site_key(&cookie.domain).to_owned();
+            self.sites.entry(key).or_default().push(cookie.domain.clone());
+            self.domains.insert(cookie.domain.clone(), DomainCookies::new());
+        }
+        let group = self.domains.get_mut(cookie.domain.as_str())?;
         group.earliest_expiry = group.earliest_expiry.min(cookie.expiry_time);
-        let old = group.cookies.insert(id, cookie);
+        let hash = identity(&cookie, flag).hash_value();
+        let old = match group.cookies.find_entry(hash, |c| identity(c, flag) == identity(&cookie, flag)) {
+            Ok(entry) => Some(entry.remove().0),
+            Err(_) => None,
+        };
+        group.cookies.insert_unique(hash, cookie, |c| identity(c, flag).hash_value());
         if old.is_none() {
             self.len += 1;
         }
         old
     }
 
-    pub fn remove(&mut self, domain: &str, id: &CookieId) -> Option<Cookie> {
+    /// §5.7 steps 23-24 in one lookup: evicts the expired cookies of the new cookie's domain,
+    /// finds the cookie with its identity (which `may_replace` can veto, leaving the store as
+    /// it was), gives the new cookie the old one's creation-time, removes the old one, and
+    /// inserts the new one unless it is already expired. Returns whether a cookie was
+    /// replaced and how many cookies the domain holds afterwards.
+    pub fn upsert(&mut self, mut cookie: Cookie, now: UnixTime, may_replace: impl FnOnce(&Cookie) -> bool) -> Result<(bool, usize), ()> {
+        let flag = self.host_only_in_identity;
+        let expired = cookie.is_expired(now);
+        let Some(group) = self.domains.get_mut(cookie.domain.as_str()) else {
+            if !expired {
+                self.insert(cookie);
+                return Ok((false, 1));
+            }
+            return Ok((false, 0));
+        };
+        let evicted = group.evict_expired(now);
+        // Only an expired cookie can leave its group empty (it deletes the last cookie).
+        let domain_if_expired = expired.then(|| cookie.domain.clone());
+        let hash = identity(&cookie, flag).hash_value();
+        let mut replaced = false;
+        if let Ok(entry) = group.cookies.find_entry(hash, |c| identity(c, flag) == identity(&cookie, flag)) {
+            let old = entry.get();
+            if !may_replace(old) {
+                self.len -= evicted;
+                return Err(());
+            }
+            cookie.creation_time = old.creation_time;
+            cookie.creation_seq = old.creation_seq;
+            entry.remove();
+            replaced = true;
+        }
+        if !expired {
+            group.earliest_expiry = group.earliest_expiry.min(cookie.expiry_time);
+            group.cookies.insert_unique(hash, cookie, |c| identity(c, flag).hash_value());
+        }
+        let count = group.cookies.len();
+        self.len = self.len + usize::from(!expired) - usize::from(replaced) - evicted;
+        if count == 0 {
+            if let Some(domain) = domain_if_expired {
+                self.drop_domain(&domain);
+            }
+        }
+        Ok((replaced, count))
+    }
+
+    /// Removes the cookie with this domain and identity.
+    pub fn remove(&mut self, domain: &str, id: &CookieId<'_>) -> Option<Cookie> {
+        let flag = self.host_only_in_identity;
         let group = self.domains.get_mut(domain)?;
-        let old = group.cookies.remove(id)?;
+        let entry = group.cookies.find_entry(id.hash_value(), |c| identity(c, flag) == *id).ok()?;
+        let (old, _) = entry.remove();
         self.len -= 1;
         if group.cookies.is_empty() {
             self.drop_domain(domain);
@@ -215,37 +291,36 @@ impl Store {
             return out;
         }
         let dotted = format!(".{domain}");
-        let subdomains = |list: &Vec<String>| -> Vec<String> { list.iter().filter(|d| d.ends_with(&dotted)).cloned().collect() };
-        let mut found: Vec<String> = Vec::new();
-        if registrable_domain(domain).is_some() {
-            if let Some(list) = self.sites.get(site_key(domain)) {
-                found = subdomains(list);
-            }
+        let lists: Vec<&Vec<String>> = if registrable_domain(domain).is_some() {
+            self.sites.get(site_key(domain)).into_iter().collect()
         } else {
-            for (key, list) in &self.sites {
-                if key == domain || key.ends_with(&dotted) {
-                    found.extend(subdomains(list));
-                }
-            }
-        }
-        out.extend(found.iter().filter_map(|d| self.domains.get(d.as_str())));
+            self.sites.iter().filter(|(key, _)| *key == domain || key.ends_with(&dotted)).map(|(_, list)| list).collect()
+        };
+        let subdomains = lists.into_iter().flatten().filter(|d| d.ends_with(&dotted));
+        out.extend(subdomains.filter_map(|d| self.domains.get(d.as_str())));
         out
     }
 
-    /// The cookie whose removal §5.7's eviction order picks among `candidates`.
-    fn least_recently_accessed<'a>(&self, candidates: impl Iterator<Item = &'a Cookie>, secure_last: bool) -> Option<(String, CookieId)> {
-        candidates
-            .min_by_key(|c| (secure_last && c.secure_only, c.last_access_time, c.creation_order()))
-            .map(|c| (c.domain.clone(), self.id_of(c)))
+    /// Removes the cookie that `pick_from` chooses; whether there was one.
+    fn evict_one(&mut self, pick_from: impl FnOnce(&Store) -> Option<&Cookie>) -> bool {
+        let Some(victim) = pick_from(self).map(|c| (c.domain.clone(), c.name.clone(), c.path.clone(), c.host_only, c.partition_key.clone())) else {
+            return false;
+        };
+        let (domain, name, path, host_only, partition) = victim;
+        let id = CookieId { name: &name, path: &path, host_only: self.host_only_in_identity && host_only, partition: partition.as_deref() };
+        self.remove(&domain, &id).is_some()
     }
 
     /// Removes cookies of `domain` until it holds at most `limit`: non-secure ones first, each
     /// time the least recently accessed (§5.7 "remove excess cookies", priorities 2-3).
     pub fn trim_domain(&mut self, domain: &str, limit: usize) {
         while self.count_in(domain) > limit {
-            let victim = self.domains.get(domain).and_then(|g| self.least_recently_accessed(g.cookies.values(), true));
-            let Some((domain, id)) = victim else { break };
-            self.remove(&domain, &id);
+            let removed = self.evict_one(|store| {
+                store.domains.get(domain)?.iter().min_by_key(|c| (c.secure_only, c.last_access_time, c.creation_order()))
+            });
+            if !removed {
+                break;
+            }
         }
     }
 
@@ -253,8 +328,10 @@ impl Store {
     /// (§5.7 "remove excess cookies", priority 4).
     pub fn trim_total(&mut self, limit: usize) {
         while self.len > limit {
-            let Some((domain, id)) = self.least_recently_accessed(self.iter(), false) else { break };
-            self.remove(&domain, &id);
+            let removed = self.evict_one(|store| store.iter().min_by_key(|c| (c.last_access_time, c.creation_order())));
+            if !removed {
+                break;
+            }
         }
     }
 }
