@@ -1,0 +1,388 @@
+//! Running one case, under one profile, on one target: the virtual clock, the steps in order,
+//! the comparison of every answer, and the outcome (pass, fail, xfail, xpass, skip, error).
+
+use std::cell::{Cell, RefCell};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Once;
+use std::time::Instant;
+
+use reference_jar::{Profile, UnixTime};
+
+use crate::case::{ApiName, Case, CookieExpectation, Step};
+use crate::compare::{check_stored, compare, Verdict};
+use crate::needs::Needs;
+use crate::outcome::{CaseResult, Outcome};
+use crate::target::{Capabilities, Setup, StoredCookie, Target, TargetError};
+use crate::trace;
+
+/// How a case's execution ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum End {
+    /// Every step ran.
+    Completed,
+    /// The target returned [`TargetError::Failed`] or panicked, at the last recorded step.
+    Errored(String),
+    /// The target returned [`TargetError::Unsupported`].
+    Unsupported(String),
+}
+
+/// What happened at one step.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct StepRecord {
+    /// The virtual time after the step.
+    pub now: UnixTime,
+    /// For `expect` with a URL: the target's answer.
+    pub header: Option<Option<Vec<u8>>>,
+    /// For `expect` with a URL: how it compares.
+    pub verdict: Option<Verdict>,
+    /// For `expect` with `stored`: the target's dump.
+    pub dump: Option<Vec<StoredCookie>>,
+    /// For `expect` with `stored`: what did not match.
+    pub stored_mismatch: Option<String>,
+}
+
+impl StepRecord {
+    pub(crate) fn failed(&self) -> bool {
+        self.verdict.is_some_and(|v| v != Verdict::Match) || self.stored_mismatch.is_some()
+    }
+}
+
+/// The record of a case's execution on a target.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Execution {
+    /// One record per step that ran (the last one errored if `end` is `Errored`).
+    pub records: Vec<StepRecord>,
+    pub end: End,
+    /// Microseconds spent running the steps.
+    pub duration_us: u64,
+}
+
+impl Execution {
+    fn first_failure(&self) -> Option<usize> {
+        self.records.iter().position(StepRecord::failed)
+    }
+}
+
+/// Runs the steps of `case` on `target`; never panics (target panics are caught).
+pub(crate) fn execute(target: &mut dyn Target, case: &Case, profile: Profile) -> Execution {
+    let started = Instant::now();
+    let mut records = Vec::with_capacity(case.steps.len());
+    let mut now = case.start();
+    let setup = Setup {
+        profile,
+        config: case.config.jar_config(profile),
+        options: case.config.clone(),
+        start: now,
+        case: case.full_name(),
+    };
+    let mut end = match guarded(|| target.reset(&setup)) {
+        Ok(()) => End::Completed,
+        Err(e) => e,
+    };
+    if end == End::Completed {
+        for step in &case.steps {
+            let mut record = StepRecord { now, ..StepRecord::default() };
+            let result = run_step(target, step, &mut now, &mut record);
+            record.now = now;
+            records.push(record);
+            if let Err(e) = result {
+                end = e;
+                break;
+            }
+        }
+    }
+    Execution { records, end, duration_us: started.elapsed().as_micros().try_into().unwrap_or(u64::MAX) }
+}
+
+fn run_step(target: &mut dyn Target, step: &Step, now: &mut UnixTime, record: &mut StepRecord) -> Result<(), End> {
+    match step {
+        Step::Advance(d) => *now = now.saturating_add(d.seconds()),
+        Step::Set(set) => {
+            let ctx = set.context.to_reference();
+            guarded(|| target.set_cookies(&set.url, &set.cookies, &ctx, *now))?;
+        }
+        Step::Expect(expect) => {
+            if let (Some(url), Some(expected)) = (&expect.url, &expect.cookie) {
+                let ctx = expect.context.to_reference();
+                let actual = guarded(|| target.cookie_header(url, &ctx, *now))?;
+                let script = expect.context.api == ApiName::Script;
+                record.verdict = Some(compare(expected, actual.as_deref(), script));
+                record.header = Some(actual);
+            }
+            if let Some(stored) = &expect.stored {
+                let dump = guarded(|| target.dump(*now))?.ok_or_else(|| {
+                    End::Unsupported("the target cannot dump its storage (`stored`)".to_owned())
+                })?;
+                record.stored_mismatch = check_stored(stored, &dump).err();
+                record.dump = Some(dump);
+            }
+        }
+    }
+    Ok(())
+}
+
+thread_local! {
+    /// Set while a target call runs, so the panic hook stays quiet and records the message.
+    static IN_TARGET: Cell<bool> = const { Cell::new(false) };
+    static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Installs (once) a panic hook that, during target calls only, records the message and
+/// location instead of printing them; other panics go to the previous hook.
+fn install_panic_hook() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if IN_TARGET.with(Cell::get) {
+                let location = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+                let message = payload_text(info.payload());
+                LAST_PANIC.with(|p| *p.borrow_mut() = Some(format!("{message}{location}")));
+            } else {
+                previous(info);
+            }
+        }));
+    });
+}
+
+fn payload_text(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "(non-string panic payload)".to_owned()
+    }
+}
+
+/// Calls the target, turning its errors and panics into an [`End`].
+fn guarded<T>(call: impl FnOnce() -> Result<T, TargetError>) -> Result<T, End> {
+    install_panic_hook();
+    IN_TARGET.with(|f| f.set(true));
+    let result = catch_unwind(AssertUnwindSafe(call));
+    IN_TARGET.with(|f| f.set(false));
+    match result {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(TargetError::Unsupported(why))) => Err(End::Unsupported(why)),
+        Ok(Err(TargetError::Failed(msg))) => Err(End::Errored(format!("the target failed: {msg}"))),
+        Err(payload) => {
+            let msg = LAST_PANIC.with(|p| p.borrow_mut().take()).unwrap_or_else(|| payload_text(&*payload));
+            Err(End::Errored(format!("the target panicked: {msg}")))
+        }
+    }
+}
+
+/// Runs one (case, profile) on `target` and classifies the result.
+///
+/// `caps` are the target's capabilities: a case needing one it lacks is skipped, unless
+/// `force` (libtest's `--ignored`) asks to run it anyway. `xfail` is the expected-failure
+/// reason for this (case, profile), if listed.
+pub fn run_case(
+    target: &mut dyn Target,
+    caps: &Capabilities,
+    case: &Case,
+    profile: Profile,
+    xfail: Option<&str>,
+    force: bool,
+) -> CaseResult {
+    let mut result = CaseResult {
+        case: case.full_name(),
+        file: case.origin.file.clone(),
+        line: case.origin.line,
+        profile: profile.name().to_owned(),
+        outcome: Outcome::Skip,
+        reason: None,
+        detail: None,
+        step: None,
+        expected: None,
+        actual: None,
+        order_only: false,
+        duration_us: 0,
+    };
+    if !force {
+        if let Some(why) = Needs::of(case, profile).unmet(profile, caps) {
+            result.reason = Some(why);
+            return result;
+        }
+    }
+    let target_name = target.name();
+    let exec = execute(target, case, profile);
+    result.duration_us = exec.duration_us;
+    let failure = exec.first_failure();
+    let (outcome, reason) = match (&exec.end, failure.is_some(), xfail) {
+        (End::Unsupported(why), _, _) => (Outcome::Skip, Some(format!("unsupported by the target: {why}"))),
+        (End::Errored(msg), _, Some(x)) => (Outcome::Xfail, Some(format!("{x} (the target errored: {msg})"))),
+        (End::Errored(msg), _, None) => (Outcome::Error, Some(msg.clone())),
+        (End::Completed, true, Some(x)) => (Outcome::Xfail, Some(x.to_owned())),
+        (End::Completed, true, None) => (Outcome::Fail, None),
+        (End::Completed, false, Some(x)) => (
+            Outcome::Xpass,
+            Some(format!("listed in the expected-failures file (\"{x}\") but passes: remove the entry")),
+        ),
+        (End::Completed, false, None) => (Outcome::Pass, None),
+    };
+    result.outcome = outcome;
+    result.reason = reason;
+    if let Some(i) = failure {
+        result.step = Some(i + 1);
+        let (expected, actual, order_only) = expected_actual(&case.steps[i], &exec.records[i]);
+        result.expected = expected;
+        result.actual = actual;
+        result.order_only = order_only;
+    }
+    if matches!(outcome, Outcome::Fail | Outcome::Xfail | Outcome::Error) {
+        let notes = crate::explain::explain(case, profile);
+        result.detail = Some(trace::render(case, profile, &target_name, &exec, &notes, outcome, result.reason.as_deref()));
+    }
+    result
+}
+
+/// The JSON `expected`/`actual` of a failed step.
+fn expected_actual(step: &Step, record: &StepRecord) -> (Option<serde_json::Value>, Option<serde_json::Value>, bool) {
+    let Step::Expect(expect) = step else { return (None, None, false) };
+    if let (Some(verdict), Some(header)) = (record.verdict, &record.header) {
+        if verdict != Verdict::Match {
+            let expected = match &expect.cookie {
+                Some(CookieExpectation::Exactly(one)) => serde_json::to_value(one).ok(),
+                Some(CookieExpectation::AnyOf(many)) => serde_json::to_value(many).ok(),
+                None => None,
+            };
+            let actual = serde_json::to_value(header.as_ref().map(|b| crate::bytes::Bytes(b.clone()))).ok();
+            return (expected, actual, verdict == Verdict::OrderOnly);
+        }
+    }
+    let expected = expect.stored.as_ref().and_then(|s| serde_json::to_value(s).ok());
+    let actual = record.dump.as_ref().and_then(|d| serde_json::to_value(d.iter().map(crate::compare::describe).collect::<Vec<_>>()).ok());
+    (expected, actual, false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::targets::ReferenceTarget;
+    use reference_jar::Context;
+
+    fn case(yaml: &str) -> Case {
+        let mut c: Case = serde_saphyr::from_str(yaml).unwrap();
+        c.origin.file = "cases/t/x.yaml".into();
+        c.origin.line = 1;
+        c.origin.area = "t".into();
+        c
+    }
+
+    const TWO: &str = "name: two\nspec: [\"5.8.3\"]\nsteps:\n  - set: { url: \"https://a.example/\", cookies: [\"a=1\", \"b=2\"] }\n  - expect: { url: \"https://a.example/\", cookie: \"a=1; b=2\" }\n";
+
+    fn run(t: &mut dyn Target, c: &Case, xfail: Option<&str>) -> CaseResult {
+        let caps = t.capabilities();
+        run_case(t, &caps, c, Profile::Rfc6265bis, xfail, false)
+    }
+
+    #[test]
+    fn reference_passes_and_xfail_turns_into_xpass() {
+        let c = case(TWO);
+        let r = run(&mut ReferenceTarget::new(), &c, None);
+        assert_eq!(r.outcome, Outcome::Pass, "{:?}", r.detail);
+        let r = run(&mut ReferenceTarget::new(), &c, Some("we think it fails"));
+        assert_eq!(r.outcome, Outcome::Xpass);
+        assert!(r.reason.unwrap().contains("remove the entry"));
+    }
+
+    /// The reference jar, answering its cookie-pairs in reverse order.
+    struct Reversed(ReferenceTarget);
+    impl Target for Reversed {
+        fn name(&self) -> String {
+            "reversed".into()
+        }
+        fn capabilities(&self) -> Capabilities {
+            Capabilities::all()
+        }
+        fn reset(&mut self, s: &Setup) -> Result<(), TargetError> {
+            self.0.reset(s)
+        }
+        fn set_cookies(&mut self, u: &str, l: &[Vec<u8>], c: &Context, n: UnixTime) -> Result<(), TargetError> {
+            self.0.set_cookies(u, l, c, n)
+        }
+        fn cookie_header(&mut self, u: &str, c: &Context, n: UnixTime) -> Result<Option<Vec<u8>>, TargetError> {
+            Ok(self.0.cookie_header(u, c, n)?.map(|h| {
+                let mut p = crate::compare::pairs(&h);
+                p.reverse();
+                p.join(&b"; "[..])
+            }))
+        }
+    }
+
+    #[test]
+    fn order_only_failure_is_flagged() {
+        let r = run(&mut Reversed(ReferenceTarget::new()), &case(TWO), None);
+        assert_eq!(r.outcome, Outcome::Fail);
+        assert!(r.order_only);
+        assert_eq!(r.step, Some(2));
+        assert_eq!(r.expected, Some(serde_json::json!("a=1; b=2")));
+        assert_eq!(r.actual, Some(serde_json::json!("b=2; a=1")));
+        let detail = r.detail.unwrap();
+        assert!(detail.contains("order only"), "{detail}");
+        let r = run(&mut Reversed(ReferenceTarget::new()), &case(TWO), Some("known"));
+        assert_eq!(r.outcome, Outcome::Xfail);
+        assert_eq!(r.reason.as_deref(), Some("known"));
+    }
+
+    struct Panicky;
+    impl Target for Panicky {
+        fn name(&self) -> String {
+            "panicky".into()
+        }
+        fn capabilities(&self) -> Capabilities {
+            Capabilities::default()
+        }
+        fn reset(&mut self, _: &Setup) -> Result<(), TargetError> {
+            Ok(())
+        }
+        fn set_cookies(&mut self, _: &str, _: &[Vec<u8>], _: &Context, _: UnixTime) -> Result<(), TargetError> {
+            panic!("boom")
+        }
+        fn cookie_header(&mut self, _: &str, _: &Context, _: UnixTime) -> Result<Option<Vec<u8>>, TargetError> {
+            Err(TargetError::failed("adapter went away"))
+        }
+    }
+
+    #[test]
+    fn panics_and_target_errors_are_errors() {
+        let r = run(&mut Panicky, &case(TWO), None);
+        assert_eq!(r.outcome, Outcome::Error);
+        let reason = r.reason.unwrap();
+        assert!(reason.contains("panicked: boom at "), "{reason}");
+        let detail = r.detail.unwrap();
+        assert!(detail.contains("ERROR"), "{detail}");
+        let only_expect = case("name: e\nspec: [a]\nsteps:\n  - expect: { url: \"https://a/\", cookie: null }\n");
+        let r = run(&mut Panicky, &only_expect, None);
+        assert_eq!(r.outcome, Outcome::Error);
+        assert!(r.reason.unwrap().contains("adapter went away"));
+    }
+
+    #[test]
+    fn missing_capability_is_a_skip_unless_forced() {
+        let c = case(&TWO.replace("steps:", "now: 2026-02-01T00:00:00Z\nsteps:"));
+        let mut t = Panicky;
+        let r = run_case(&mut t, &Capabilities::default(), &c, Profile::Rfc6265bis, None, false);
+        assert_eq!(r.outcome, Outcome::Skip);
+        assert_eq!(r.reason.as_deref(), Some("target lacks a virtual clock (`now`/`advance`)"));
+        let r = run_case(&mut t, &Capabilities::default(), &c, Profile::Rfc6265bis, None, true);
+        assert_eq!(r.outcome, Outcome::Error);
+    }
+
+    #[test]
+    fn virtual_clock_and_stored() {
+        let c = case("name: clock\nspec: [\"5.6.2\"]\nnow: 2026-03-01T00:00:00Z\nsteps:\n  - set: { url: \"https://a.example/\", cookies: [\"a=1; Max-Age=60\"] }\n  - expect: { stored: [{ name: a, persistent: true, expires: 2026-03-01T00:01:00Z }] }\n  - advance: 61s\n  - expect: { url: \"https://a.example/\", cookie: null }\n  - expect: { stored: [] }\n");
+        let r = run(&mut ReferenceTarget::new(), &c, None);
+        assert_eq!(r.outcome, Outcome::Pass, "{}", r.detail.unwrap_or_default());
+        let wrong = case(&c_yaml_wrong_stored());
+        let r = run(&mut ReferenceTarget::new(), &wrong, None);
+        assert_eq!(r.outcome, Outcome::Fail);
+        assert_eq!(r.step, Some(2));
+        assert!(r.detail.unwrap().contains("no stored cookie matches expected entry #1"));
+    }
+
+    fn c_yaml_wrong_stored() -> String {
+        "name: wrong\nspec: [\"5.7\"]\nsteps:\n  - set: { url: \"https://a.example/\", cookies: [\"a=1\"] }\n  - expect: { stored: [{ name: a, secure: true }] }\n".to_owned()
+    }
+}

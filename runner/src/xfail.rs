@@ -1,0 +1,231 @@
+//! Expected failures: a YAML map from case name (optionally `name [profile]`) to the reason the
+//! target fails it. A listed case that fails is `xfail`; one that passes is `xpass`, which fails
+//! the run so the list cannot go stale silently. Names that match no case are an error.
+//!
+//! ```yaml
+//! # tests/xfail.yaml
+//! "leading dot in Domain is ignored": "we keep the leading dot (bug #12)"
+//! "Max-Age wins over Expires [rfc6265]": "only under the old profile"
+//! ```
+
+use std::fmt;
+use std::path::Path;
+
+use reference_jar::Profile;
+use serde::de::{MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use serde_saphyr::Spanned;
+
+use crate::load::Corpus;
+
+/// One entry of an expected-failures file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct XfailEntry {
+    /// The case name.
+    pub name: String,
+    /// Only under this profile; `None`: under every profile.
+    pub profile: Option<Profile>,
+    /// Why the target fails it.
+    pub reason: String,
+    /// The entry's line in the file.
+    pub line: u32,
+}
+
+/// A parsed expected-failures file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Xfail {
+    /// Where it came from, for messages.
+    pub source: String,
+    /// The entries in file order.
+    pub entries: Vec<XfailEntry>,
+}
+
+/// A problem with an expected-failures file.
+#[derive(Debug, thiserror::Error)]
+pub enum XfailError {
+    /// The file cannot be read.
+    #[error("cannot read expected-failures file {path}: {source}")]
+    Io {
+        /// The path.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The file is not a map of name to reason.
+    #[error("{source_name}:{line}:{column}: {message}")]
+    Syntax {
+        /// The file.
+        source_name: String,
+        /// 1-based line.
+        line: u32,
+        /// 1-based column.
+        column: u32,
+        /// What is wrong.
+        message: String,
+    },
+    /// Entries name cases that do not exist (or profiles they do not run under).
+    #[error("stale expected-failures file {source_name}:\n{}", .problems.join("\n"))]
+    Stale {
+        /// The file.
+        source_name: String,
+        /// One line per stale entry, `file:line: ...`.
+        problems: Vec<String>,
+    },
+}
+
+struct Entries(Vec<(Spanned<String>, String)>);
+
+impl<'de> Deserialize<'de> for Entries {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Entries;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map from case name (optionally `name [profile]`) to the reason it fails")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries, A::Error> {
+                let mut out = Vec::new();
+                while let Some(key) = map.next_key::<Spanned<String>>()? {
+                    let reason: String = map.next_value()?;
+                    out.push((key, reason));
+                }
+                Ok(Entries(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// `name [profile]` → (`name`, profile) when the brackets hold a known profile name.
+fn split_profile(key: &str) -> (String, Option<Profile>) {
+    if let Some(open) = key.strip_suffix(']').and_then(|k| k.rfind(" [").map(|i| (k, i))) {
+        let (k, i) = open;
+        if let Some(p) = Profile::from_name(&k[i + 2..]) {
+            return (k[..i].to_owned(), Some(p));
+        }
+    }
+    (key.to_owned(), None)
+}
+
+impl Xfail {
+    /// Parses the text of an expected-failures file.
+    pub fn parse(text: &str, source_name: &str) -> Result<Xfail, XfailError> {
+        // An empty file, or one with only comments, lists nothing.
+        let blank = text.lines().all(|l| {
+            let l = l.trim();
+            l.is_empty() || l.starts_with('#') || l == "---"
+        });
+        let entries: Entries = if blank {
+            Entries(Vec::new())
+        } else {
+            serde_saphyr::from_str(text).map_err(|e| {
+                let (line, column) = e.location().map_or((0, 0), |l| (l.line() as u32, l.column() as u32));
+                XfailError::Syntax {
+                    source_name: source_name.to_owned(),
+                    line,
+                    column,
+                    message: e.without_snippet().to_string(),
+                }
+            })?
+        };
+        let entries = entries
+            .0
+            .into_iter()
+            .map(|(key, reason)| {
+                let (name, profile) = split_profile(&key.value);
+                XfailEntry { name, profile, reason, line: key.referenced.line() as u32 }
+            })
+            .collect();
+        Ok(Xfail { source: source_name.to_owned(), entries })
+    }
+
+    /// Reads and parses a file.
+    pub fn load(path: &Path) -> Result<Xfail, XfailError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| XfailError::Io { path: path.display().to_string(), source })?;
+        Xfail::parse(&text, &path.display().to_string())
+    }
+
+    /// Every entry must name a case of the corpus, and a profile the case runs under.
+    pub fn check(&self, corpus: &Corpus) -> Result<(), XfailError> {
+        let mut problems = Vec::new();
+        for e in &self.entries {
+            match corpus.get(&e.name) {
+                None => problems.push(format!("{}:{}: no case is named `{}`", self.source, e.line, e.name)),
+                Some(case) => {
+                    if let Some(p) = e.profile {
+                        if !case.profiles.contains(&p) {
+                            problems.push(format!(
+                                "{}:{}: case `{}` does not run under profile {p} (it runs under {})",
+                                self.source,
+                                e.line,
+                                e.name,
+                                case.profiles.iter().map(|p| p.name()).collect::<Vec<_>>().join(", ")
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(XfailError::Stale { source_name: self.source.clone(), problems })
+        }
+    }
+
+    /// The reason `name` is expected to fail under `profile`: a profile-specific entry wins.
+    pub fn reason(&self, name: &str, profile: Profile) -> Option<&str> {
+        let mut general = None;
+        for e in self.entries.iter().filter(|e| e.name == name) {
+            match e.profile {
+                Some(p) if p == profile => return Some(&e.reason),
+                None => general = Some(e.reason.as_str()),
+                Some(_) => {}
+            }
+        }
+        general
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::SourceFile;
+
+    fn corpus() -> Corpus {
+        let text = "- name: alpha\n  spec: [a]\n  steps:\n    - expect: { stored: [] }\n- name: beta [x]\n  spec: [a]\n  profiles: [rfc6265]\n  steps:\n    - expect: { stored: [] }\n";
+        Corpus::from_sources([SourceFile { display: "t.yaml".into(), area: "t".into(), bytes: text.as_bytes().into() }]).unwrap()
+    }
+
+    #[test]
+    fn names_profiles_and_reasons() {
+        let x = Xfail::parse("# comment\nalpha: general\n\"alpha [layered-cookies]\": only layered\n\"beta [x]\": odd name\n", "xf.yaml").unwrap();
+        assert_eq!(x.entries.len(), 3);
+        assert_eq!(x.entries[1].line, 3);
+        assert_eq!(x.reason("alpha", Profile::Rfc6265bis), Some("general"));
+        assert_eq!(x.reason("alpha", Profile::LayeredCookies), Some("only layered"));
+        // `[x]` is not a profile: it is part of the name.
+        assert_eq!(x.reason("beta [x]", Profile::Rfc6265), Some("odd name"));
+        assert_eq!(x.reason("gamma", Profile::Rfc6265), None);
+        x.check(&corpus()).unwrap();
+    }
+
+    #[test]
+    fn stale_entries_are_errors() {
+        let x = Xfail::parse("alpha: ok\ngone: reason\n\"alpha [rfc6265]\": wrong profile\n", "xf.yaml").unwrap();
+        let err = x.check(&corpus()).unwrap_err().to_string();
+        assert!(err.contains("xf.yaml:2: no case is named `gone`"), "{err}");
+        assert!(err.contains("xf.yaml:3: case `alpha` does not run under profile rfc6265"), "{err}");
+    }
+
+    #[test]
+    fn syntax_errors_and_empty_files() {
+        assert!(Xfail::parse("", "e.yaml").unwrap().entries.is_empty());
+        assert!(Xfail::parse("# nothing yet\n", "e.yaml").unwrap().entries.is_empty());
+        let err = Xfail::parse("a: x\na: y\n", "d.yaml").unwrap_err().to_string();
+        assert!(err.starts_with("d.yaml:2:1: duplicate mapping key"), "{err}");
+        let err = Xfail::parse("- a\n", "l.yaml").unwrap_err().to_string();
+        assert!(err.starts_with("l.yaml:1:"), "{err}");
+    }
+}
