@@ -499,7 +499,6 @@ impl Jar {
 
         // Step 3: the cookie-list, from the cookies of the host and its parent domains only.
         let request = Request {
-            host,
             path,
             secure_connection,
             same_site_request,
@@ -510,55 +509,75 @@ impl Jar {
             config,
             now,
         };
-        let mut included: Vec<u64> = Vec::new();
+        // One pass over the candidates: the included cookies' sort keys, and their name and
+        // value copied into one scratch buffer (no per-cookie allocation, no second lookup).
+        struct Entry {
+            path_len: usize,
+            creation_time: UnixTime,
+            creation_seq: u64,
+            name: std::ops::Range<usize>,
+            value: std::ops::Range<usize>,
+        }
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut bytes: Vec<u8> = Vec::new();
+        let mut refs: Vec<(u64, CookieRef)> = Vec::new();
         for domain in self_and_parents(host, uri.is_ip()) {
             // §5.7: expired cookies are evicted whenever they exist; this is where we see them.
-            self.store.evict_expired_in(domain, now);
-            let Some(group) = self.store.domain_mut(domain) else { continue };
+            let Some(group) = self.store.domain_evicting_expired(domain, now) else { continue };
+            let facts = DomainFacts::new(host, domain);
             for cookie in group.iter_mut() {
-                match exclusion(cookie, &request) {
+                match exclusion(cookie, &facts, &request) {
                     None => {
                         // Step 5: update the last-access-time.
                         cookie.last_access_time = now;
-                        included.push(cookie.creation_seq);
+                        let name = bytes.len()..bytes.len() + cookie.name.len();
+                        bytes.extend_from_slice(&cookie.name);
+                        let value = bytes.len()..bytes.len() + cookie.value.len();
+                        bytes.extend_from_slice(&cookie.value);
+                        entries.push(Entry {
+                            path_len: cookie.path.len(),
+                            creation_time: cookie.creation_time,
+                            creation_seq: cookie.creation_seq,
+                            name,
+                            value,
+                        });
+                        if explain {
+                            refs.push((cookie.creation_seq, CookieRef::of(cookie)));
+                        }
                     }
                     Some(reason) if explain => retrieval.excluded.push((CookieRef::of(cookie), reason)),
                     Some(_) => {}
                 }
             }
         }
-        if included.is_empty() {
+        if entries.is_empty() {
             return retrieval;
         }
-        included.sort_unstable();
-        let mut list: Vec<&Cookie> = self_and_parents(host, uri.is_ip())
-            .filter_map(|d| self.store.domain(d))
-            .flat_map(|group| group.iter())
-            .filter(|c| included.binary_search(&c.creation_seq).is_ok())
-            .collect();
-
-        // Step 4: longer paths first, then earlier creation-times.
-        list.sort_by(|a, b| {
-            b.path
-                .len()
-                .cmp(&a.path.len())
+        // Step 4: longer paths first, then earlier creation-times (then creation order).
+        entries.sort_unstable_by(|a, b| {
+            b.path_len
+                .cmp(&a.path_len)
                 .then(a.creation_time.cmp(&b.creation_time))
                 .then(a.creation_seq.cmp(&b.creation_seq))
         });
         // Step 6: serialize. (RFC 6265 always wrote "name=value"; its cookies have names.)
-        let mut out = Vec::with_capacity(list.iter().map(|c| c.name.len() + c.value.len() + 3).sum());
-        for (i, cookie) in list.iter().enumerate() {
+        let mut out = Vec::with_capacity(bytes.len() + 3 * entries.len());
+        for (i, entry) in entries.iter().enumerate() {
             if i > 0 {
                 out.extend_from_slice(b"; ");
             }
-            if !cookie.name.is_empty() || !bis {
-                out.extend_from_slice(&cookie.name);
+            if !entry.name.is_empty() || !bis {
+                out.extend_from_slice(&bytes[entry.name.clone()]);
                 out.push(b'=');
             }
-            out.extend_from_slice(&cookie.value);
+            out.extend_from_slice(&bytes[entry.value.clone()]);
         }
         if explain {
-            retrieval.included = list.iter().map(|c| CookieRef::of(c)).collect();
+            retrieval.included = entries
+                .iter()
+                .filter_map(|e| refs.iter().position(|(seq, _)| *seq == e.creation_seq))
+                .map(|i| refs[i].1.clone())
+                .collect();
         }
         retrieval.cookie_string = Some(out);
         retrieval
@@ -567,7 +586,6 @@ impl Jar {
 
 /// The facts about one retrieval that the per-cookie test reads.
 struct Request<'a> {
-    host: &'a str,
     path: &'a [u8],
     secure_connection: bool,
     same_site_request: bool,
@@ -580,18 +598,42 @@ struct Request<'a> {
 }
 
 /// §5.8.3 step 3 for one cookie: `None` when it belongs in the cookie-list.
-fn exclusion(cookie: &Cookie, r: &Request<'_>) -> Option<Exclusion> {
+/// The domain conditions of §5.8.3 step 3, which depend only on the cookie's domain field and
+/// so are decided once for all the cookies sharing it.
+struct DomainFacts<'a> {
+    domain: &'a str,
+    /// The retrieval host is identical to the domain.
+    is_host: bool,
+    /// The retrieval host domain-matches the domain.
+    domain_matches: bool,
+    /// The domain is a public suffix (computed on first use: a PSL lookup).
+    public_suffix: std::cell::OnceCell<bool>,
+}
+
+impl<'a> DomainFacts<'a> {
+    fn new(host: &str, domain: &'a str) -> DomainFacts<'a> {
+        DomainFacts {
+            domain,
+            is_host: host == domain,
+            domain_matches: domain_match(host, domain),
+            public_suffix: std::cell::OnceCell::new(),
+        }
+    }
+}
+
+fn exclusion(cookie: &Cookie, facts: &DomainFacts<'_>, r: &Request<'_>) -> Option<Exclusion> {
+    debug_assert_eq!(cookie.domain, facts.domain);
     // Host-only cookies need an identical host; others a domain-match and, for user agents
     // rejecting public suffixes, a domain that is not (or no longer) a public suffix.
     if cookie.host_only {
-        if cookie.domain != r.host {
+        if !facts.is_host {
             return Some(Exclusion::HostOnlyMismatch);
         }
     } else {
-        if !domain_match(r.host, &cookie.domain) {
+        if !facts.domain_matches {
             return Some(Exclusion::DomainMismatch);
         }
-        if r.config.reject_public_suffixes && is_public_suffix(&cookie.domain) {
+        if r.config.reject_public_suffixes && *facts.public_suffix.get_or_init(|| is_public_suffix(facts.domain)) {
             return Some(Exclusion::PublicSuffixDomain);
         }
     }

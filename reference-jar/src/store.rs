@@ -135,14 +135,6 @@ impl Store {
         self.domains.values().flat_map(DomainCookies::iter)
     }
 
-    pub fn domain(&self, domain: &str) -> Option<&DomainCookies> {
-        self.domains.get(domain)
-    }
-
-    pub fn domain_mut(&mut self, domain: &str) -> Option<&mut DomainCookies> {
-        self.domains.get_mut(domain)
-    }
-
     /// The number of cookies whose domain field is `domain`.
     pub fn count_in(&self, domain: &str) -> usize {
         self.domains.get(domain).map_or(0, DomainCookies::len)
@@ -159,6 +151,19 @@ impl Store {
                 }
             }
         }
+    }
+
+    /// The group of `domain` after evicting its expired cookies (`None` if none remain).
+    pub fn domain_evicting_expired(&mut self, domain: &str, now: UnixTime) -> Option<&mut DomainCookies> {
+        let removed = self.domains.get_mut(domain)?.evict_expired(now);
+        if removed > 0 {
+            self.len -= removed;
+            if self.count_in(domain) == 0 {
+                self.drop_domain(domain);
+                return None;
+            }
+        }
+        self.domains.get_mut(domain)
     }
 
     /// Evicts every expired cookie.
