@@ -12,6 +12,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 xnet=$(dpkg-query -W -f='${Version}' golang-golang-x-net-dev 2>/dev/null || echo unknown)
 # GOPATH mode: imports resolve in Debian's source tree, nothing is downloaded.
-export GO111MODULE=off GOPATH=/usr/share/gocode GOFLAGS= GOCACHE="$PWD/.gocache"
+# The build cache stays outside the repository.
+export GO111MODULE=off GOPATH=/usr/share/gocode GOFLAGS= GOCACHE="${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/go-build"
 go build -trimpath -ldflags "-X main.xnetVersion=$xnet" -o bin/adapter main.go
 echo "go-cookiejar: ready ($(go version | cut -d' ' -f3), golang.org/x/net $xnet)"

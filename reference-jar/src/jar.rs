@@ -416,15 +416,13 @@ impl Jar {
         // no longer in the store (§5.7: expired cookies are evicted "at any time" they exist),
         // so it is neither replaced nor consulted.
         let expired = cookie.is_expired(now);
-        let domain = cookie.domain.clone();
         let non_http = ctx.api == Api::NonHttp;
         // Step 23.2: a non-HTTP API cannot replace an HttpOnly cookie.
-        let Ok((replaced, count)) = self.store.upsert(cookie, now, |old| !(non_http && old.http_only)) else {
+        let per_domain = self.config.max_cookies_per_domain;
+        let Ok((replaced, crowded)) = self.store.upsert(cookie, now, per_domain, |old| !(non_http && old.http_only)) else {
             return Err(Rejection::OverwritesHttpOnly);
         };
-        if count > self.config.max_cookies_per_domain || self.store.len() > self.config.max_cookies_total {
-            self.remove_excess(&domain, now);
-        }
+        self.remove_excess(crowded.as_deref(), now);
         Ok(SetOutcome::Stored { replaced, expired })
     }
 
@@ -447,8 +445,8 @@ impl Jar {
     /// §5.7 "remove excess cookies", in the priority order the spec gives: expired cookies,
     /// then non-secure cookies of a domain over its bound, then any cookie of that domain, then
     /// any cookie; ties go to the earliest last-access-time (then the earliest created).
-    fn remove_excess(&mut self, domain: &str, now: UnixTime) {
-        if self.store.count_in(domain) > self.config.max_cookies_per_domain {
+    fn remove_excess(&mut self, crowded_domain: Option<&str>, now: UnixTime) {
+        if let Some(domain) = crowded_domain {
             self.store.evict_expired_in(domain, now);
             self.store.trim_domain(domain, self.config.max_cookies_per_domain);
         }

@@ -222,16 +222,22 @@ impl Store {
     /// finds the cookie with its identity (which `may_replace` can veto, leaving the store as
     /// it was), gives the new cookie the old one's creation-time, removes the old one, and
     /// inserts the new one unless it is already expired. Returns whether a cookie was
-    /// replaced and how many cookies the domain holds afterwards.
-    pub fn upsert(&mut self, mut cookie: Cookie, now: UnixTime, may_replace: impl FnOnce(&Cookie) -> bool) -> Result<(bool, usize), ()> {
+    /// replaced, and the domain when it now holds more than `per_domain_limit` cookies.
+    pub fn upsert(
+        &mut self,
+        mut cookie: Cookie,
+        now: UnixTime,
+        per_domain_limit: usize,
+        may_replace: impl FnOnce(&Cookie) -> bool,
+    ) -> Result<(bool, Option<String>), ()> {
         let flag = self.host_only_in_identity;
         let expired = cookie.is_expired(now);
         let Some(group) = self.domains.get_mut(cookie.domain.as_str()) else {
+            let over = (!expired && per_domain_limit == 0).then(|| cookie.domain.clone());
             if !expired {
                 self.insert(cookie);
-                return Ok((false, 1));
             }
-            return Ok((false, 0));
+            return Ok((false, over));
         };
         let evicted = group.evict_expired(now);
         // Only an expired cookie can leave its group empty (it deletes the last cookie).
@@ -249,18 +255,19 @@ impl Store {
             entry.remove();
             replaced = true;
         }
+        let count = group.cookies.len() + usize::from(!expired);
+        let over = (count > per_domain_limit).then(|| cookie.domain.clone());
         if !expired {
             group.earliest_expiry = group.earliest_expiry.min(cookie.expiry_time);
             group.cookies.insert_unique(hash, cookie, |c| identity(c, flag).hash_value());
         }
-        let count = group.cookies.len();
         self.len = self.len + usize::from(!expired) - usize::from(replaced) - evicted;
         if count == 0 {
             if let Some(domain) = domain_if_expired {
                 self.drop_domain(&domain);
             }
         }
-        Ok((replaced, count))
+        Ok((replaced, over))
     }
 
     /// Removes the cookie with this domain and identity.
