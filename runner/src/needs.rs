@@ -8,7 +8,8 @@ use crate::target::Capabilities;
 /// The capabilities one (case, profile) pair needs.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Needs {
-    /// `now` or an `advance` step.
+    /// `now`, an `advance` step, or an `Expires` date at or after the clock's start (on a real
+    /// clock, which is later than the start, such a date may already have passed).
     pub virtual_clock: bool,
     /// A context with `api: script`.
     pub script_api: bool,
@@ -24,6 +25,18 @@ pub struct Needs {
     pub options: Vec<ConfigKey>,
 }
 
+/// Whether a Set-Cookie line has an Expires attribute whose date is at or after `start`. Dates
+/// before the start are in the past on any clock a target can have, so they need no virtual
+/// clock; later ones are relative to "now", which only a virtual clock pins down.
+fn expires_after(line: &[u8], start: reference_jar::UnixTime) -> bool {
+    use reference_jar::set_cookie::{parse, Attribute};
+    // RFC 6265 parsing keeps the most attributes (no length limits); nameless lines only parse
+    // under 6265bis.
+    parse(line, Profile::Rfc6265).or_else(|_| parse(line, Profile::Rfc6265bis)).is_ok_and(|c| {
+        c.attributes.iter().any(|a| matches!(a, Attribute::Expires(date) if *date >= start))
+    })
+}
+
 impl Needs {
     /// What `case` needs to run under `profile`.
     pub fn of(case: &Case, profile: Profile) -> Needs {
@@ -34,7 +47,10 @@ impl Needs {
                     needs.virtual_clock = true;
                     continue;
                 }
-                Step::Set(s) => &s.context,
+                Step::Set(s) => {
+                    needs.virtual_clock |= s.cookies.iter().any(|line| expires_after(line, case.start()));
+                    &s.context
+                }
                 Step::Expect(e) => {
                     needs.storage_dump |= e.stored.is_some();
                     &e.context
@@ -60,7 +76,7 @@ impl Needs {
             why.push(format!("profile {profile}"));
         }
         if self.virtual_clock && !caps.virtual_clock {
-            why.push("a virtual clock (`now`/`advance`)".to_owned());
+            why.push("a virtual clock (`now`, `advance`, or an Expires date after the start)".to_owned());
         }
         if self.script_api && !caps.script_api {
             why.push("the script API (`api: script`)".to_owned());
@@ -125,6 +141,14 @@ mod tests {
         assert!(why.contains("virtual clock") && why.contains("script API"), "{why}");
         assert!(why.contains("same-site") && why.contains("storage dump"), "{why}");
         assert_eq!(n.unmet(Profile::Rfc6265bis, &Capabilities::all()), None);
+    }
+
+    #[test]
+    fn future_expires_dates_need_a_clock_and_past_ones_do_not() {
+        let future = case("name: x\nspec: [a]\nsteps:\n  - set: { url: \"https://a/\", cookies: [\"a=b; Expires=Wed, 01 Jul 2026 00:00:00 GMT\"] }\n");
+        assert!(Needs::of(&future, Profile::Rfc6265bis).virtual_clock);
+        let past = case("name: x\nspec: [a]\nsteps:\n  - set: { url: \"https://a/\", cookies: [\"a=b; Expires=Thu, 01 Jan 1970 00:00:00 GMT\"] }\n");
+        assert!(!Needs::of(&past, Profile::Rfc6265bis).virtual_clock);
     }
 
     #[test]
