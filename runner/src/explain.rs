@@ -22,9 +22,13 @@ pub fn explain(case: &Case, profile: Profile) -> Vec<Vec<String>> {
             Step::Set(set) => {
                 let ctx = set.context.to_reference();
                 for (i, line) in set.cookies.iter().enumerate() {
-                    let before = snapshot(&jar, now);
+                    // Which cookie was stored and which were evicted comes from comparing
+                    // snapshots: linear in the jar's size, so big jars (limit and eviction
+                    // cases) only get the outcome line.
+                    let detailed = jar.len() <= DETAILED_JAR_SIZE;
+                    let before = if detailed { snapshot(&jar, now) } else { Vec::new() };
                     let outcome = jar.set_cookie(&set.url, line, &ctx, now);
-                    let after = snapshot(&jar, now);
+                    let after = if detailed { snapshot(&jar, now) } else { Vec::new() };
                     let which = if set.cookies.len() > 1 { format!("#{} ", i + 1) } else { String::new() };
                     match outcome {
                         SetOutcome::Rejected(r) => {
@@ -73,6 +77,9 @@ pub fn explain(case: &Case, profile: Profile) -> Vec<Vec<String>> {
     }
     notes
 }
+
+/// Up to this many stored cookies, notes name the stored and evicted cookies.
+const DETAILED_JAR_SIZE: usize = 200;
 
 fn snapshot(jar: &Jar, now: reference_jar::UnixTime) -> Vec<Cookie> {
     jar.cookies(now).into_iter().cloned().collect()

@@ -30,7 +30,7 @@ use crate::load::Corpus;
 use crate::needs::Needs;
 use crate::outcome::{CaseResult, Outcome};
 use crate::report::{append_lines, Report, TargetInfo};
-use crate::run::run_case;
+use crate::run::run_case_with;
 use crate::target::Target;
 use crate::xfail::Xfail;
 
@@ -150,7 +150,7 @@ where
         for (slot, &(index, profile)) in pairs.iter().enumerate() {
             let case = &corpus.cases()[index];
             let skip = Needs::of(case, profile).unmet(profile, &info.capabilities);
-            let reason = xfail.reason(&case.name, profile).map(str::to_owned);
+            let entry = xfail.entry(&case.name, profile).cloned();
             let (corpus, factory, slots, caps) =
                 (corpus.clone(), self.factory.clone(), slots.clone(), info.capabilities.clone());
             // A trial with a skip reason only runs under `--ignored`/`--include-ignored`:
@@ -159,7 +159,7 @@ where
             let trial = Trial::ignorable_test(case.full_name(), move || {
                 let case = &corpus.cases()[index];
                 let mut target = factory();
-                let result = run_case(&mut target, &caps, case, profile, reason.as_deref(), force);
+                let result = run_case_with(&mut target, &caps, case, profile, entry.as_ref(), force);
                 let verdict = verdict(&result);
                 if let Ok(mut s) = slots.lock() {
                     s[slot] = Some(result);
@@ -312,7 +312,7 @@ mod tests {
             ]
         );
         assert_eq!(run.skipped.len(), 2);
-        assert!(run.skipped.contains_key("target lacks a virtual clock (`now`/`advance`), a storage dump (`stored`)"));
+        assert!(run.skipped.contains_key("target lacks a virtual clock (`now`, `advance`, or an Expires date after the start), a storage dump (`stored`)"));
     }
 
     #[test]

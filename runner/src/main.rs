@@ -34,6 +34,43 @@ enum Command {
     Targets,
     /// List the selected trials (`area::name [profile]`) and, with --target, why any would be skipped.
     List(ListArgs),
+    /// Convert another test corpus into case files (`import http-state DIR --out DIR`).
+    Import(cookie_conformance::import::ImportArgs),
+    /// Run the cases against several targets; write reports/ (index.html, results.json, junit-*.xml, SUMMARY.md).
+    Report(cookie_conformance::reports::ReportArgs),
+    /// Serve the reference jar over the adapter protocol (adapters/PROTOCOL.md) on 127.0.0.1.
+    Serve(ServeArgs),
+    /// Measure steps/s of targets on the corpus, with parallel sessions, in one run.
+    Bench(BenchArgs),
+    /// Differential fuzzing: scenarios on the reference jar and other targets; every bucket of
+    /// disagreements is minimized into a YAML case (`--targets reference,cookie_store,cookie`).
+    Fuzz(cookie_conformance::fuzz::FuzzArgs),
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// The port (0: any free port; the first stdout line says which: `LISTENING <port>`).
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+}
+
+#[derive(Args)]
+struct BenchArgs {
+    /// Comma-separated targets: registry names, adapter names from adapters/targets.yaml,
+    /// `adapter:URL`, and `serve` (the reference jar behind an in-process `serve`).
+    #[arg(long, value_delimiter = ',', default_value = "reference,serve")]
+    targets: Vec<String>,
+    /// Workers (sessions) per target.
+    #[arg(long, default_value_t = 2)]
+    jobs: usize,
+    /// Minimum measuring time per target, in seconds (whole passes over the corpus).
+    #[arg(long, default_value_t = 3.0)]
+    seconds: f64,
+    /// Run the install command of each adapter of adapters/targets.yaml first.
+    #[arg(long)]
+    install: bool,
+    #[command(flatten)]
+    select: SelectArgs,
 }
 
 #[derive(Args)]
@@ -68,6 +105,19 @@ struct RunArgs {
     /// Print every trial's outcome, and the report of expected failures too.
     #[arg(long, short)]
     verbose: bool,
+    /// Also write the results as JUnit XML to this file (atomically).
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// Also write the results as a self-contained HTML report to this file (atomically).
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+    /// Worker threads (sessions) for adapter targets; 0: one per core, at most 2. In-process
+    /// targets always run on one thread.
+    #[arg(long, default_value_t = 0)]
+    jobs: usize,
+    /// For an adapter of adapters/targets.yaml: run its install command first.
+    #[arg(long)]
+    install: bool,
 }
 
 #[derive(Args)]
@@ -97,9 +147,39 @@ fn main() -> ExitCode {
             for t in targets::REGISTRY {
                 println!("{:12} {}", t.name, t.description);
             }
+            let path = cookie_conformance::targets_file::TargetsFile::default_path();
+            if let Ok(file) = cookie_conformance::targets_file::TargetsFile::load(&path) {
+                for a in &file.adapters {
+                    let lib = a.library.as_deref().unwrap_or("");
+                    println!("{:12} adapter ({}): {lib}", a.name, path.display());
+                }
+            }
+            println!("adapter:URL  an adapter already running at URL (adapters/PROTOCOL.md)");
             Ok(true)
         }
         Command::List(args) => list(args),
+        Command::Import(args) => cookie_conformance::import::main(args),
+        Command::Report(args) => {
+            // Every registered target, then every adapter of adapters/targets.yaml.
+            let mut defaults: Vec<String> = targets::names().into_iter().map(str::to_owned).collect();
+            let mut adapters = std::collections::HashMap::new();
+            let path = cookie_conformance::targets_file::TargetsFile::default_path();
+            if let Ok(file) = cookie_conformance::targets_file::TargetsFile::load(&path) {
+                for a in &file.adapters {
+                    let lib = [a.library.as_deref(), a.version.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ");
+                    adapters.insert(a.name.clone(), format!("{lib}, through its adapter (adapters/targets.yaml)"));
+                    defaults.push(a.name.clone());
+                }
+            }
+            let describe = |id: &str| match targets::find(id) {
+                Some(t) => t.description.to_owned(),
+                None => adapters.get(id).cloned().unwrap_or_default(),
+            };
+            cookie_conformance::reports::main(args, &defaults, &describe, &build_target)
+        }
+        Command::Serve(args) => cookie_conformance::serve::main(args.port).map(|()| true).context("serve"),
+        Command::Bench(args) => bench(args),
+        Command::Fuzz(args) => cookie_conformance::fuzz::session::main(args),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
@@ -123,6 +203,11 @@ fn selection(args: &SelectArgs) -> Selection {
 }
 
 fn build_target(name: &str) -> anyhow::Result<Box<dyn cookie_conformance::Target>> {
+    if targets::find(name).is_none() {
+        if let Some(http) = targets::http::cli_target(name) {
+            return http;
+        }
+    }
     let Some(entry) = targets::find(name) else {
         bail!("unknown target `{name}` (known: {})", targets::names().join(", "));
     };
@@ -157,7 +242,18 @@ fn run(args: RunArgs) -> anyhow::Result<bool> {
         None => Xfail::default(),
     };
     let load_time = load_started.elapsed();
-    let mut target = build_target(&args.target)?;
+    if args.install && targets::find(&args.target).is_none() {
+        targets::http::install(&args.target)?;
+    }
+    // Adapter targets run on several sessions at once; `target` is then one more session.
+    let mut http_workers = match targets::find(&args.target) {
+        Some(_) => None,
+        None => targets::http::cli_workers(&args.target, args.jobs, &corpus)?,
+    };
+    let mut target = match &http_workers {
+        Some(w) => targets::http::another_session(&w[0])?,
+        None => build_target(&args.target)?,
+    };
     let info = TargetInfo { name: target.name(), capabilities: target.capabilities() };
     let pairs = selection(&args.select).pairs(&corpus);
     if pairs.is_empty() {
@@ -175,9 +271,26 @@ fn run(args: RunArgs) -> anyhow::Result<bool> {
     };
     let started = Instant::now();
     let mut results: Vec<CaseResult> = Vec::with_capacity(pairs.len());
-    for (case, profile) in pairs {
-        let reason = xfail.reason(&case.name, profile);
-        let r = cookie_conformance::run_case(&mut *target, &info.capabilities, case, profile, reason, false);
+    let sequential = match http_workers.as_mut().filter(|w| w.len() > 1) {
+        Some(workers) => {
+            let run_one = |t: &mut targets::http::HttpTarget, case: &cookie_conformance::Case, profile: Profile| {
+                let entry = xfail.entry(&case.name, profile);
+                cookie_conformance::run::run_case_with(t, &info.capabilities, case, profile, entry, false)
+            };
+            let on_result = |r: &CaseResult| {
+                if r.outcome.is_bad() || args.verbose {
+                    bar.suspend(|| print_result(r, args.verbose));
+                }
+                bar.inc(1);
+            };
+            results = targets::http::workers::run_parallel(workers, &pairs, &run_one, &on_result);
+            Vec::new()
+        }
+        None => pairs.clone(),
+    };
+    for (case, profile) in sequential {
+        let entry = xfail.entry(&case.name, profile);
+        let r = cookie_conformance::run::run_case_with(&mut *target, &info.capabilities, case, profile, entry, false);
         if r.outcome.is_bad() || args.verbose {
             bar.suspend(|| print_result(&r, args.verbose));
         }
@@ -194,6 +307,16 @@ fn run(args: RunArgs) -> anyhow::Result<bool> {
             .write(path)
             .with_context(|| format!("writing {}", path.display()))?;
         println!("results written to {}", path.display());
+    }
+    if args.junit.is_some() || args.html.is_some() {
+        let description = targets::find(&args.target).map(|t| t.description).unwrap_or_default();
+        let name = target.name();
+        let caps = target.capabilities();
+        let pairs = selection(&args.select).pairs(&corpus);
+        cookie_conformance::reports::write_single(
+            &pairs, &args.target, description, name, caps, &results, run_time, args.html.as_deref(), args.junit.as_deref(),
+        )
+        .context("writing the --html/--junit report")?;
     }
     Ok(summary.is_success())
 }
@@ -249,4 +372,62 @@ fn print_summary(target: &str, corpus: &Corpus, results: &[CaseResult], s: &Summ
         ms(load)
     );
     println!("{s}");
+}
+
+/// `bench`: every target measured with `--jobs` workers, then the table.
+fn bench(args: BenchArgs) -> anyhow::Result<bool> {
+    use cookie_conformance::bench::{measure, render};
+    use cookie_conformance::targets::http::{open_workers, Endpoint, HttpOptions};
+    let corpus = load(&args.select)?;
+    let pairs = selection(&args.select).pairs(&corpus);
+    let min_time = Duration::from_secs_f64(args.seconds.max(0.0));
+    let jobs = args.jobs.max(1);
+    let mut measurements = Vec::new();
+    let mut serve_port = None;
+    for name in &args.targets {
+        eprintln!("bench: {name} ...");
+        // In-process targets are built by type: a `Box<dyn Target>` cannot move to a thread.
+        let m = if name == "reference" {
+            let mut workers: Vec<_> = (0..jobs).map(|_| targets::ReferenceTarget::new()).collect();
+            measure(name, &mut workers, &pairs, min_time)
+        } else if name == "cookie_store" {
+            let mut workers = Vec::new();
+            for _ in 0..jobs {
+                workers.push(targets::CookieStoreTarget::new()?);
+            }
+            measure(name, &mut workers, &pairs, min_time)
+        } else if targets::find(name).is_some() {
+            bail!("bench cannot run the in-process target `{name}` on worker threads");
+        } else {
+            let endpoint = if name == "serve" {
+                let port = match serve_port {
+                    Some(p) => p,
+                    None => {
+                        let server = cookie_conformance::serve::Server::bind(0).context("binding serve")?;
+                        let p = server.port();
+                        server.spawn();
+                        serve_port = Some(p);
+                        p
+                    }
+                };
+                Endpoint::Url(format!("http://127.0.0.1:{port}"))
+            } else {
+                let endpoint = Endpoint::resolve_default(name).with_context(|| format!("unknown target `{name}`"))?;
+                if args.install && matches!(endpoint, Endpoint::Named { .. }) {
+                    targets::http::install(name)?;
+                }
+                endpoint
+            };
+            let mut workers = open_workers(&endpoint, jobs, &HttpOptions::default())
+                .map_err(|e| anyhow::anyhow!("target `{name}` did not start: {e}"))?;
+            let fields = std::sync::Arc::new(targets::http::stored_fields(&corpus));
+            let plans = std::sync::Arc::new(targets::http::plans(&corpus));
+            workers = workers.into_iter().map(|w| w.with_stored_fields(fields.clone()).with_plans(plans.clone())).collect();
+            measure(name, &mut workers, &pairs, min_time)
+        };
+        eprintln!("bench: {name}: {:.0} steps/s", m.steps_per_second());
+        measurements.push(m);
+    }
+    print!("{}", render(&measurements));
+    Ok(true)
 }

@@ -14,6 +14,7 @@ use crate::needs::Needs;
 use crate::outcome::{CaseResult, Outcome};
 use crate::target::{Capabilities, Setup, StoredCookie, Target, TargetError};
 use crate::trace;
+use crate::xfail::XfailEntry;
 
 /// How a case's execution ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,6 +45,11 @@ pub(crate) struct StepRecord {
 impl StepRecord {
     pub(crate) fn failed(&self) -> bool {
         self.verdict.is_some_and(|v| v != Verdict::Match) || self.stored_mismatch.is_some()
+    }
+
+    /// Failed, and only because of the order of the cookie-pairs.
+    fn failed_on_order_only(&self) -> bool {
+        self.verdict == Some(Verdict::OrderOnly) && self.stored_mismatch.is_none()
     }
 }
 
@@ -185,6 +191,27 @@ pub fn run_case(
     xfail: Option<&str>,
     force: bool,
 ) -> CaseResult {
+    let entry = xfail.map(|reason| XfailEntry {
+        name: case.name.clone(),
+        profile: None,
+        reason: reason.to_owned(),
+        line: 0,
+        order_only: false,
+    });
+    run_case_with(target, caps, case, profile, entry.as_ref(), force)
+}
+
+/// [`run_case`] with a whole expected-failures entry, which may tolerate Cookie-order
+/// differences only (`order_only`): then a pass is a pass, a run whose every failing step
+/// differs in order only is an xfail, and anything else is a failure.
+pub fn run_case_with(
+    target: &mut dyn Target,
+    caps: &Capabilities,
+    case: &Case,
+    profile: Profile,
+    xfail: Option<&XfailEntry>,
+    force: bool,
+) -> CaseResult {
     let mut result = CaseResult {
         case: case.full_name(),
         file: case.origin.file.clone(),
@@ -209,17 +236,25 @@ pub fn run_case(
     let exec = execute(target, case, profile);
     result.duration_us = exec.duration_us;
     let failure = exec.first_failure();
-    let (outcome, reason) = match (&exec.end, failure.is_some(), xfail) {
-        (End::Unsupported(why), _, _) => (Outcome::Skip, Some(format!("unsupported by the target: {why}"))),
-        (End::Errored(msg), _, Some(x)) => (Outcome::Xfail, Some(format!("{x} (the target errored: {msg})"))),
-        (End::Errored(msg), _, None) => (Outcome::Error, Some(msg.clone())),
-        (End::Completed, true, Some(x)) => (Outcome::Xfail, Some(x.to_owned())),
-        (End::Completed, true, None) => (Outcome::Fail, None),
-        (End::Completed, false, Some(x)) => (
-            Outcome::Xpass,
-            Some(format!("listed in the expected-failures file (\"{x}\") but passes: remove the entry")),
-        ),
-        (End::Completed, false, None) => (Outcome::Pass, None),
+    let order_only_entry = xfail.filter(|e| e.order_only);
+    let xfail = xfail.filter(|e| !e.order_only).map(|e| e.reason.as_str());
+    let (outcome, reason) = match (&exec.end, failure.is_some(), order_only_entry) {
+        (End::Completed, true, Some(e)) => {
+            if exec.records.iter().filter(|r| r.failed()).all(StepRecord::failed_on_order_only) {
+                (Outcome::Xfail, Some(e.reason.clone()))
+            } else {
+                (
+                    Outcome::Fail,
+                    Some(format!(
+                        "listed as differing in Cookie order only (\"{}\"), but it differs in more than the order",
+                        e.reason
+                    )),
+                )
+            }
+        }
+        (End::Completed, false, Some(_)) => (Outcome::Pass, None),
+        (End::Errored(msg), _, Some(_)) => (Outcome::Error, Some(msg.clone())),
+        _ => classify(&exec.end, failure.is_some(), xfail),
     };
     result.outcome = outcome;
     result.reason = reason;
@@ -235,6 +270,22 @@ pub fn run_case(
         result.detail = Some(trace::render(case, profile, &target_name, &exec, &notes, outcome, result.reason.as_deref()));
     }
     result
+}
+
+/// The outcome of a plain (not order-only) expectation: `xfail` is the listed reason, if any.
+fn classify(end: &End, failed: bool, xfail: Option<&str>) -> (Outcome, Option<String>) {
+    match (end, failed, xfail) {
+        (End::Unsupported(why), _, _) => (Outcome::Skip, Some(format!("unsupported by the target: {why}"))),
+        (End::Errored(msg), _, Some(x)) => (Outcome::Xfail, Some(format!("{x} (the target errored: {msg})"))),
+        (End::Errored(msg), _, None) => (Outcome::Error, Some(msg.clone())),
+        (End::Completed, true, Some(x)) => (Outcome::Xfail, Some(x.to_owned())),
+        (End::Completed, true, None) => (Outcome::Fail, None),
+        (End::Completed, false, Some(x)) => (
+            Outcome::Xpass,
+            Some(format!("listed in the expected-failures file (\"{x}\") but passes: remove the entry")),
+        ),
+        (End::Completed, false, None) => (Outcome::Pass, None),
+    }
 }
 
 /// The JSON `expected`/`actual` of a failed step.
@@ -326,6 +377,30 @@ mod tests {
         assert_eq!(r.reason.as_deref(), Some("known"));
     }
 
+    fn order_entry(reason: &str) -> XfailEntry {
+        XfailEntry { name: "two".into(), profile: None, reason: reason.into(), line: 1, order_only: true }
+    }
+
+    #[test]
+    fn order_only_entry_tolerates_order_and_nothing_else() {
+        let caps = Capabilities::all();
+        let entry = order_entry("hash map order");
+        let mut reversed = Reversed(ReferenceTarget::new());
+        let r = run_case_with(&mut reversed, &caps, &case(TWO), Profile::Rfc6265bis, Some(&entry), false);
+        assert_eq!(r.outcome, Outcome::Xfail);
+        assert_eq!(r.reason.as_deref(), Some("hash map order"));
+        assert!(r.order_only);
+        // The right order is a pass, not an xpass: the order may come out right by chance.
+        let r = run_case_with(&mut ReferenceTarget::new(), &caps, &case(TWO), Profile::Rfc6265bis, Some(&entry), false);
+        assert_eq!(r.outcome, Outcome::Pass);
+        assert_eq!(r.reason, None);
+        // A difference beyond the order is a failure, even after an order-only step.
+        let worse = case(&format!("{TWO}  - expect: {{ url: \"https://a.example/\", cookie: \"a=1\" }}\n"));
+        let r = run_case_with(&mut reversed, &caps, &worse, Profile::Rfc6265bis, Some(&entry), false);
+        assert_eq!(r.outcome, Outcome::Fail);
+        assert!(r.reason.unwrap().contains("more than the order"));
+    }
+
     struct Panicky;
     impl Target for Panicky {
         fn name(&self) -> String {
@@ -365,7 +440,7 @@ mod tests {
         let mut t = Panicky;
         let r = run_case(&mut t, &Capabilities::default(), &c, Profile::Rfc6265bis, None, false);
         assert_eq!(r.outcome, Outcome::Skip);
-        assert_eq!(r.reason.as_deref(), Some("target lacks a virtual clock (`now`/`advance`)"));
+        assert_eq!(r.reason.as_deref(), Some("target lacks a virtual clock (`now`, `advance`, or an Expires date after the start)"));
         let r = run_case(&mut t, &Capabilities::default(), &c, Profile::Rfc6265bis, None, true);
         assert_eq!(r.outcome, Outcome::Error);
     }

@@ -110,7 +110,7 @@ fn stale_xfail_file_and_bad_cases_are_errors() {
 fn unknown_target_and_schema() {
     let out = cli(&["run", "--target", "nope"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out).contains("unknown target `nope` (known: reference)"));
+    assert!(text(&out).contains("unknown target `nope` (known: reference"), "{}", text(&out));
     let out = cli(&["schema"]);
     assert!(out.status.success());
     let checked_in = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../cases/schema.json")).unwrap();

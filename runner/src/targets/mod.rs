@@ -3,8 +3,11 @@
 //! To add a target: implement [`crate::Target`] in a module here and add one [`TargetEntry`] to
 //! [`REGISTRY`].
 
+mod cookie_store;
+pub mod http;
 mod reference;
 
+pub use self::cookie_store::{CookieStoreTarget, PslError};
 pub use reference::ReferenceTarget;
 
 use crate::target::Target;
@@ -24,6 +27,18 @@ pub static REGISTRY: &[TargetEntry] = &[TargetEntry {
     name: "reference",
     description: "the reference RFC 6265bis jar (in process; every capability)",
     build: || Ok(Box::new(ReferenceTarget::new())),
+}, TargetEntry {
+    name: "cookie_store",
+    description: "the cookie_store crate 0.22 as reqwest's cookie::Jar drives it, with a public suffix list (PSL_FILE)",
+    build: || Ok(Box::new(CookieStoreTarget::new()?)),
+}, TargetEntry {
+    name: "curl",
+    description: "the curl command line's cookie engine, live over HTTP(S) against a loopback server (real clock)",
+    build: || Ok(Box::new(crate::live::CurlTarget::new()?)),
+}, TargetEntry {
+    name: "chromium",
+    description: "headless Chromium over the DevTools protocol, live against a loopback server on ports 80/443 (root; real clock; cross-site link, form POST and <img> requests)",
+    build: || Ok(Box::new(crate::live::ChromiumTarget::new()?)),
 }];
 
 /// The registry entry called `name`.

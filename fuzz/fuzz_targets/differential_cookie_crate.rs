@@ -1,0 +1,38 @@
+//! Set-Cookie lines on the reference jar's parser (§5.6) and on `cookie::Cookie::parse` (the
+//! cookie crate, 0.18): panics on a difference in name, value or an attribute that the quirk
+//! list (runner/fuzz-quirks/cookie.yaml) does not declare, printing the line as a YAML case
+//! with both readings, so that `cargo fuzz tmin` can minimize a crash input.
+#![no_main]
+
+use std::cell::RefCell;
+
+use cookie_conformance::fuzz::engine::Engine;
+use cookie_conformance::fuzz::findings::reproducer;
+use cookie_conformance::fuzz::quirks;
+use cookie_conformance::fuzz::scenario::{Ctx, LineInput, Place, Scenario, Step};
+use cookie_conformance::fuzz::session::build_engine;
+use libfuzzer_sys::fuzz_target;
+
+thread_local! {
+    static ENGINE: RefCell<Option<Engine>> = const { RefCell::new(None) };
+}
+
+fuzz_target!(|input: LineInput| {
+    ENGINE.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        let engine = cell.get_or_insert_with(|| {
+            build_engine(&["reference".to_owned(), "cookie".to_owned()], &quirks::default_dir()).expect("builds")
+        });
+        let at = Place::SIMPLEST;
+        let scenario = Scenario {
+            steps: vec![
+                Step::Set { at, ctx: Ctx::default(), lines: vec![input.0] },
+                Step::Expect { at, ctx: Ctx::default() },
+            ],
+        };
+        let out = engine.run(&scenario, false);
+        if let Some(f) = out.parse.first() {
+            panic!("{}\n{}", f.signature, reproducer(&scenario, &out, f, &[]));
+        }
+    });
+});

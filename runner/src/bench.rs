@@ -1,0 +1,121 @@
+//! `cookie-conformance bench`: throughput of targets on the case corpus, in steps per second,
+//! with several workers (sessions) per target, all measured in the same run.
+//!
+//! A *step* is a `set` or `expect` step of a case (what reaches the jar; `advance` only moves
+//! the runner's clock). Only the trials a target can run count (skipped ones are left out).
+//! Every target runs the corpus in whole passes until at least the requested time has passed.
+
+use std::time::{Duration, Instant};
+
+use reference_jar::Profile;
+
+use crate::case::{Case, Step};
+use crate::needs::Needs;
+use crate::outcome::Outcome;
+use crate::target::Target;
+use crate::targets::http::workers::{plain, run_parallel};
+
+/// One target's measurement.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Measurement {
+    /// The name asked for.
+    pub target: String,
+    /// The target's own name.
+    pub name: String,
+    /// Worker threads (sessions).
+    pub workers: usize,
+    /// Trials run (every pass).
+    pub trials: u64,
+    /// Steps run.
+    pub steps: u64,
+    /// Passes over the runnable trials.
+    pub passes: u64,
+    /// Trials of the first pass that errored.
+    pub errors: u64,
+    /// Wall time.
+    pub elapsed: Duration,
+}
+
+impl Measurement {
+    /// Steps per second.
+    pub fn steps_per_second(&self) -> f64 {
+        self.steps as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+}
+
+fn steps_of(case: &Case) -> u64 {
+    case.steps.iter().filter(|s| !matches!(s, Step::Advance(_))).count() as u64
+}
+
+/// Runs the runnable trials of `pairs` on `workers` (one thread each) in whole passes until
+/// `min_time` has passed.
+pub fn measure<T: Target + Send>(label: &str, workers: &mut [T], pairs: &[(&Case, Profile)], min_time: Duration) -> Measurement {
+    let Some(first) = workers.first() else {
+        return Measurement { target: label.to_owned(), name: String::new(), workers: 0, trials: 0, steps: 0, passes: 0, errors: 0, elapsed: Duration::ZERO };
+    };
+    let caps = first.capabilities();
+    let name = first.name();
+    let runnable: Vec<(&Case, Profile)> =
+        pairs.iter().copied().filter(|(c, p)| Needs::of(c, *p).unmet(*p, &caps).is_none()).collect();
+    let per_pass: u64 = runnable.iter().map(|(c, _)| steps_of(c)).sum();
+    let started = Instant::now();
+    let (mut passes, mut errors) = (0u64, 0u64);
+    loop {
+        let results = run_parallel(workers, &runnable, &plain(&caps), &|_| {});
+        if passes == 0 {
+            errors = results.iter().filter(|r| r.outcome == Outcome::Error).count() as u64;
+        }
+        passes += 1;
+        if started.elapsed() >= min_time || runnable.is_empty() {
+            break;
+        }
+    }
+    let elapsed = started.elapsed();
+    Measurement {
+        target: label.to_owned(),
+        name,
+        workers: workers.len(),
+        trials: passes * runnable.len() as u64,
+        steps: passes * per_pass,
+        passes,
+        errors,
+        elapsed,
+    }
+}
+
+/// The table `bench` prints: steps/s per target and the ratio to the fastest.
+pub fn render(ms: &[Measurement]) -> String {
+    let fastest = ms.iter().map(Measurement::steps_per_second).fold(0.0_f64, f64::max);
+    let mut out = format!(
+        "{:<24} {:>7} {:>9} {:>11} {:>7} {:>8} {:>12} {:>9}\n",
+        "target", "workers", "trials", "steps", "passes", "errors", "steps/s", "vs best"
+    );
+    for m in ms {
+        let sps = m.steps_per_second();
+        let ratio = if sps > 0.0 { fastest / sps } else { f64::INFINITY };
+        out.push_str(&format!(
+            "{:<24} {:>7} {:>9} {:>11} {:>7} {:>8} {:>12.0} {:>8.1}x\n",
+            m.target, m.workers, m.trials, m.steps, m.passes, m.errors, sps, ratio
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::targets::ReferenceTarget;
+    use crate::Corpus;
+
+    #[test]
+    fn measures_whole_passes() {
+        let corpus = Corpus::embedded().unwrap();
+        let pairs: Vec<(&Case, Profile)> = corpus.cases().iter().take(20).map(|c| (c, Profile::Rfc6265bis)).collect();
+        let mut w = vec![ReferenceTarget::new(), ReferenceTarget::new()];
+        let m = measure("reference", &mut w, &pairs, Duration::ZERO);
+        assert_eq!((m.passes, m.trials, m.workers, m.errors), (1, 20, 2, 0));
+        assert!(m.steps >= 20 && m.steps_per_second() > 0.0);
+        let table = render(&[m.clone(), Measurement { target: "slow".into(), elapsed: m.elapsed * 4, ..m }]);
+        assert!(table.contains("1.0x") && table.contains("4.0x"), "{table}");
+    }
+}

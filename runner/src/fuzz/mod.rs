@@ -1,0 +1,30 @@
+//! Differential fuzzing that turns disagreements into minimized cases.
+//!
+//! ```text
+//! seeded bytes ─▶ Scenario (Arbitrary) ─▶ Engine: reference jar + N targets ─▶ classified
+//! differences − quirks ─▶ Signature (verdict grid + classes) ─▶ bucket ─▶ minimize ─▶ Case (YAML)
+//! ```
+//! - [`scenario`]: the model (hosts, paths, contexts, clock, Set-Cookie lines from token
+//!   [`dict`]ionaries), shared with the cargo-fuzz targets in `/fuzz`;
+//! - [`engine`]: runs and compares, with [`oracle`] (the reference jar's account),
+//!   [`classify`] (why answers differ), [`quirks`] (declared differences) and [`parse_level`]
+//!   (Set-Cookie parsers that are not jars, such as the `cookie` crate);
+//! - [`minimize`]: delta debugging while the signature holds; [`emit`]: YAML;
+//!   [`findings`]: the report; [`session`]: the `cookie-conformance fuzz` command.
+
+pub mod classify;
+pub mod dict;
+pub mod emit;
+pub mod engine;
+pub mod findings;
+pub mod minimize;
+pub mod oracle;
+pub mod parse_level;
+pub mod quirks;
+pub mod rng;
+pub mod scenario;
+pub mod session;
+
+pub use engine::{Engine, Signature};
+pub use scenario::{Features, Scenario};
+pub use session::FuzzArgs;
