@@ -91,8 +91,8 @@ pub fn run_target(
             let results: Vec<CaseResult> = pairs
                 .iter()
                 .map(|&(case, profile)| {
-                    let reason = xfail.and_then(|x| x.reason(&case.name, profile));
-                    crate::run_case(&mut *target, &capabilities, case, profile, reason, false)
+                    let entry = xfail.and_then(|x| x.entry(&case.name, profile));
+                    crate::run::run_case_with(&mut *target, &capabilities, case, profile, entry, false)
                 })
                 .collect();
             Ok(CompletedRun { name, capabilities, results, duration: started.elapsed() })
