@@ -342,8 +342,11 @@ fn fate(p: &[u8], line: &LineRecord, lines: &[&LineRecord]) -> Diff {
 fn classify_extra(p: &[u8], expect: &ExpectRecord, lines: &[&LineRecord], sent: &[&[u8]]) -> Diff {
     let ex = Direction::Extra;
     let related = |l: &&LineRecord| l.at.family == expect.at.family;
-    let producers: Vec<&LineRecord> =
+    // Lines that parse to this pair, latest first, those whose name is the pair's name before
+    // nameless ones whose value merely looks like it.
+    let mut producers: Vec<&LineRecord> =
         lines.iter().rev().filter(|l| l.serialized().as_deref() == Some(p)).copied().collect();
+    producers.sort_by_key(|l| l.pair.as_ref().is_some_and(|(n, _)| n.is_empty() && !split_pair(p).0.is_empty()));
     // 1. A cookie the reference holds and left out at this request.
     for c in expect.jar.iter().filter(|c| serialize(&c.name, &c.value) == p) {
         if let Some((_, why)) = expect

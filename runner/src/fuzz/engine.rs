@@ -406,14 +406,14 @@ impl Engine {
     /// Replays the scenario on the target without each attribute of the line in turn, then
     /// with the line's host replaced by the simplest one; the first change after which the
     /// target stores the cookie names the class. (Targets that can dump their storage only.)
-    fn refine_not_stored(&mut self, i: usize, scenario: &Scenario, upto: usize, trace: &OracleTrace, d: &mut Diff) {
-        let Some((step, index)) = d.origin else { return };
-        let Some(rec) = trace.lines.iter().find(|l| (l.step, l.index) == (step, index)) else { return };
-        let Some((name, value)) = rec.pair.clone() else { return };
+    fn refine_not_stored(&mut self, i: usize, scenario: &Scenario, upto: usize, trace: &OracleTrace, d: &Diff) -> Option<Class> {
+        let (step, index) = d.origin?;
+        let rec = trace.lines.iter().find(|l| (l.step, l.index) == (step, index))?;
+        let (name, value) = rec.pair.clone()?;
         if std::str::from_utf8(&rec.bytes).is_err() {
-            return;
+            return None;
         }
-        let Some(Step::Set { at, .. }) = scenario.steps.get(step) else { return };
+        let Some(Step::Set { at, .. }) = scenario.steps.get(step) else { return None };
         let stores = |engine: &mut Engine, s: &Scenario| {
             engine.dump_before(i, s, upto).is_some_and(|dump| dump.iter().any(|c| c.name == name && c.value == value))
         };
@@ -429,9 +429,7 @@ impl Engine {
                 lines[index] = Line::literal(&without);
             }
             if stores(self, &s2) {
-                d.class = super::classify::attribute_class(&bytes[start..end]);
-                d.section = d.class.section().to_owned();
-                return;
+                return Some(super::classify::attribute_class(&bytes[start..end]));
             }
         }
         // Several attributes at fault: without all of them? Then their common class, if any.
@@ -446,9 +444,7 @@ impl Engine {
                     .enumerate()
                     .map(|(n, &start)| super::classify::attribute_class(&bytes[start..cuts.get(n + 1).copied().unwrap_or(bytes.len())]))
                     .collect();
-                d.class = if classes.windows(2).all(|w| w[0] == w[1]) { classes[0] } else { Class::ParseAttribute };
-                d.section = d.class.section().to_owned();
-                return;
+                return Some(if classes.windows(2).all(|w| w[0] == w[1]) { classes[0] } else { Class::ParseAttribute });
             }
         }
         let (family, host) = (at.family, at.host);
@@ -463,10 +459,10 @@ impl Engine {
                 }
             }
             if stores(self, &s2) {
-                d.class = Class::Domain;
-                d.section = "5.1.2".to_owned();
+                return Some(Class::Domain);
             }
         }
+        None
     }
 
     fn compare_jars(&mut self, scenario: &Scenario, reference: &[Option<Vec<u8>>], count: bool, raw: &mut bool) -> Vec<Finding> {
@@ -504,9 +500,21 @@ impl Engine {
                         if d.iter().any(|d| d.direction == Direction::Missing) {
                             if let Some(dump) = self.dump_before(i, scenario, expect.step) {
                                 d = classify(&trace, expect, h, script_at[k], Some(&dump));
+                                // A cookie the target does not hold at all: find what makes
+                                // it refuse the line, which beats any guess.
                                 for diff in d.iter_mut() {
-                                    if diff.direction == Direction::Missing && diff.reason.as_deref() == Some("NotStored") {
-                                        self.refine_not_stored(i, scenario, expect.step, &trace, diff);
+                                    if diff.direction != Direction::Missing {
+                                        continue;
+                                    }
+                                    let held = diff.origin.and_then(|o| trace.lines.iter().find(|l| (l.step, l.index) == o)).and_then(|l| l.pair.as_ref()).is_none_or(|(n, v)| {
+                                        dump.iter().any(|c| c.name == *n && c.value == *v)
+                                    });
+                                    if !held {
+                                        if let Some(class) = self.refine_not_stored(i, scenario, expect.step, &trace, diff) {
+                                            diff.class = class;
+                                            diff.reason = Some("NotStored".to_owned());
+                                            diff.section = class.section().to_owned();
+                                        }
                                     }
                                 }
                             }
@@ -647,12 +655,16 @@ impl Engine {
     }
 }
 
+/// A column at a disagreement: key, whether it skipped the scenario, its difference labels,
+/// its classified differences.
+type Column = (String, bool, Vec<String>, Option<Vec<Diff>>);
+
 /// One finding per distinct difference label at a disagreement: its grid marks the columns
 /// that show the difference `B` (the reference and the others `A`; `-` for a column that could
 /// not run the scenario), so that a bucket is one kind of difference on a set of targets.
 fn findings_per_label(
     level: Level,
-    columns: &[(String, bool, Vec<String>, Option<Vec<Diff>>)],
+    columns: &[Column],
     step: usize,
     line: usize,
     answers: &[(String, String)],
@@ -706,10 +718,8 @@ pub fn show_parse(a: &ParseAnswer) -> String {
             if let Some(d) = &v.domain {
                 s.push_str(&format!(" domain=\"{}\"", escape(d)));
             }
-            match &v.path {
-                Some(Some(p)) => s.push_str(&format!(" path=\"{}\"", escape(p))),
-                Some(None) => s.push_str(" path=(default-path)"),
-                None => {}
+            if let Some(p) = &v.path {
+                s.push_str(&format!(" path=\"{}\"", escape(p)));
             }
             if v.secure {
                 s.push_str(" secure");
@@ -858,6 +868,38 @@ mod tests {
         assert_eq!(f.signature.labels, ["-parse:name(MissingPair)"]);
         assert_eq!((f.step, f.line), (0, 1));
         assert_eq!(f.signature.grid, "reference=A cookie=B");
+    }
+
+    /// The reference jar refusing every line with a Max-Age attribute; it can list its store.
+    struct NoMaxAge(ReferenceTarget);
+    impl Target for NoMaxAge {
+        fn name(&self) -> String {
+            "no-max-age".into()
+        }
+        fn capabilities(&self) -> Capabilities {
+            Capabilities::all()
+        }
+        fn reset(&mut self, s: &Setup) -> Result<(), TargetError> {
+            self.0.reset(s)
+        }
+        fn set_cookies(&mut self, u: &str, l: &[Vec<u8>], c: &Context, n: UnixTime) -> Result<(), TargetError> {
+            let kept: Vec<Vec<u8>> = l.iter().filter(|x| !String::from_utf8_lossy(x).contains("Max-Age")).cloned().collect();
+            self.0.set_cookies(u, &kept, c, n)
+        }
+        fn cookie_header(&mut self, u: &str, c: &Context, n: UnixTime) -> Result<Option<Vec<u8>>, TargetError> {
+            self.0.cookie_header(u, c, n)
+        }
+        fn dump(&mut self, now: UnixTime) -> Result<Option<Vec<crate::target::StoredCookie>>, TargetError> {
+            self.0.dump(now)
+        }
+    }
+
+    #[test]
+    fn a_refused_cookie_is_classified_by_the_attribute_whose_removal_lets_it_in() {
+        let mut e = Engine::new(vec![JarTarget::new("t", Box::new(NoMaxAge(ReferenceTarget::new())), Quirks::default())], Vec::new());
+        // The name is unusual and the line has a Path: only removing Max-Age helps.
+        let o = e.run(&scenario(&[b"a b=1; Path=/; Max-Age=60"], Place { host: 1, ..Place::SIMPLEST }), true);
+        assert_eq!(o.jar[0].signature.labels, ["-expiry(NotStored)"]);
     }
 
     #[test]

@@ -77,10 +77,15 @@ impl Bucket {
 
     /// The case as YAML with comments.
     pub fn case_yaml(&self, seed: u64, command: &str) -> String {
+        self.yaml(format!("Found by `{command}` (scenario #{} of seed {seed}), then minimized.", self.first))
+    }
+
+    /// The case as YAML, with `provenance` among the header comments.
+    pub fn yaml(&self, provenance: String) -> String {
         let case = self.case();
         let mut header = vec![
             format!("Bucket {}", self.signature),
-            format!("Found by `{command}` (scenario #{} of seed {seed}), then minimized.", self.first),
+            provenance,
             "The expectations are the reference jar's answers; other targets' answers follow each step.".to_owned(),
         ];
         if let Some(p) = &self.panic {
@@ -129,7 +134,19 @@ pub fn reproducer(s: &Scenario, out: &super::engine::Outcome, f: &Finding, answe
         panic: out.reference_panic.clone(),
         input: Vec::new(),
     };
-    b.case_yaml(0, "cargo fuzz (then `cargo fuzz tmin` to minimize)")
+    b.yaml("Found by a cargo-fuzz target; `cargo fuzz tmin` minimizes the crash input.".to_owned())
+}
+
+/// The difference labels to let pass (`+parse:value`, `-parse:name(MissingPair)`), from the
+/// `COOKIE_FUZZ_IGNORE` environment variable: comma-separated, or `@FILE` with one per line.
+/// The cargo-fuzz differential targets use it to get past buckets already known.
+pub fn ignored_labels() -> Vec<String> {
+    let Ok(v) = std::env::var("COOKIE_FUZZ_IGNORE") else { return Vec::new() };
+    let text = match v.strip_prefix('@') {
+        Some(file) => std::fs::read_to_string(file).unwrap_or_default(),
+        None => v.replace(',', "\n"),
+    };
+    text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_owned).collect()
 }
 
 /// What a run was, for the report's preamble.

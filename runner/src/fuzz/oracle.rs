@@ -151,7 +151,9 @@ impl OracleTrace {
 }
 
 /// §5.6 with the jar's profile, or RFC 6265 §5.2 when §5.6 rejects the string whole.
-fn lenient_parse(bytes: &[u8], profile: Profile) -> (Option<(Vec<u8>, Vec<u8>)>, AttrSet) {
+type Pair = (Vec<u8>, Vec<u8>);
+
+fn lenient_parse(bytes: &[u8], profile: Profile) -> (Option<Pair>, AttrSet) {
     match set_cookie::parse(bytes, profile).or_else(|_| set_cookie::parse(bytes, Profile::Rfc6265)) {
         Ok(p) => (Some((p.name.to_vec(), p.value.to_vec())), AttrSet::of(&p.attributes)),
         Err(_) => (None, AttrSet::default()),

@@ -9,8 +9,10 @@ use reference_jar::{Profile, SameSite};
 use super::classify::{rejection_class, Class, Diff, Direction};
 
 /// A parser's reading of a set-cookie-string, normalized so that equal meanings compare equal:
-/// an empty Domain is no Domain, a Path not starting with "/" is the default-path, a
-/// non-positive Max-Age is 0 (expire now), an unrecognized SameSite is the default.
+/// an empty Domain is no Domain, a Path that is empty or does not start with "/" is no Path
+/// (both give the default-path; only a `__Host-` cookie could tell them apart, and the jar
+/// level sees that), a non-positive Max-Age is 0 (expire now), an unrecognized SameSite is the
+/// default.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseView {
     /// The cookie-name.
@@ -19,8 +21,8 @@ pub struct ParseView {
     pub value: Vec<u8>,
     /// The Domain attribute (leading dot removed), if any.
     pub domain: Option<Vec<u8>>,
-    /// The Path attribute: `Some(None)` for the default-path.
-    pub path: Option<Option<Vec<u8>>>,
+    /// The Path attribute, when it gives a path (not the default-path).
+    pub path: Option<Vec<u8>>,
     /// Secure.
     pub secure: bool,
     /// HttpOnly.
@@ -68,7 +70,7 @@ pub fn reference(line: &[u8]) -> ParseAnswer {
             Attribute::Expires(t) => v.expires = Some(t),
             Attribute::MaxAge(d) => v.max_age = Some(d.max(0)),
             Attribute::Domain(d) => v.domain = (!d.is_empty()).then(|| d.to_vec()),
-            Attribute::Path(p) => v.path = Some(p.map(<[u8]>::to_vec)),
+            Attribute::Path(p) => v.path = p.map(<[u8]>::to_vec),
             Attribute::Secure => v.secure = true,
             Attribute::HttpOnly => v.http_only = true,
             Attribute::SameSite(s) => v.same_site = (s != SameSite::Default).then_some(s),
@@ -105,7 +107,7 @@ impl ParseTarget for CookieCrate {
             name: c.name().as_bytes().to_vec(),
             value: c.value().as_bytes().to_vec(),
             domain: c.domain().filter(|d| !d.is_empty()).map(|d| d.as_bytes().to_vec()),
-            path: c.path().map(|p| p.starts_with('/').then(|| p.as_bytes().to_vec())),
+            path: c.path().filter(|p| p.starts_with('/')).map(|p| p.as_bytes().to_vec()),
             secure: c.secure().unwrap_or(false),
             http_only: c.http_only().unwrap_or(false),
             same_site: c.same_site().map(|s| match s {

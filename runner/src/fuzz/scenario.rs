@@ -882,8 +882,8 @@ mod tests {
 
     #[test]
     fn request_uris_come_from_the_table() {
-        for f in 0..FAMILIES.len() {
-            for h in 0..FAMILIES[f].hosts.len() {
+        for (f, family) in FAMILIES.iter().enumerate() {
+            for h in 0..family.hosts.len() {
                 let p = Place { scheme: Scheme::Http, family: f as u8, host: h as u8, path: 1 };
                 assert_eq!(p.request_uri().cloned(), reference_jar::RequestUri::parse(p.url()).ok(), "{}", p.url());
             }

@@ -112,8 +112,9 @@ impl Options {
 
     /// The command line that reproduces a run of `scenarios` scenarios.
     pub fn command(&self, scenarios: u64) -> String {
+        let jobs = if self.jobs > 1 { format!(" --jobs {}", self.jobs) } else { String::new() };
         format!(
-            "cookie-conformance fuzz --targets {} --seed {} --max-scenarios {scenarios}",
+            "cookie-conformance fuzz --targets {} --seed {} --max-scenarios {scenarios}{jobs}",
             self.targets.join(","),
             self.seed
         )
@@ -305,18 +306,21 @@ fn worker(engine: &mut Engine, first: u64, stride: u64, shared: &Shared) {
     let features = engine.features;
     let mut buf = vec![0u8; INPUT_LEN];
     let mut index = first;
-    let mut since_check = 0u32;
+    // Counted locally and published every 32 scenarios: a shared counter bumped by every
+    // scenario would bounce its cache line between the workers.
+    let mut since_check = 0u64;
     loop {
         if shared.max.is_some_and(|m| index >= m) || STOP.load(Ordering::Relaxed) {
             break;
         }
-        since_check += 1;
         if since_check >= 32 {
+            shared.scenarios.fetch_add(since_check, Ordering::Relaxed);
             since_check = 0;
             if Instant::now() >= shared.deadline {
                 break;
             }
         }
+        since_check += 1;
         if let Some(mut s) = scenario_at(shared.seed, index, &mut buf) {
             s.restrict(features);
             let out = engine.run(&s, true);
@@ -333,9 +337,9 @@ fn worker(engine: &mut Engine, first: u64, stride: u64, shared: &Shared) {
                 record(engine, shared, sig, Some(level), &s, index, &buf);
             }
         }
-        shared.scenarios.fetch_add(1, Ordering::Relaxed);
         index += stride;
     }
+    shared.scenarios.fetch_add(since_check, Ordering::Relaxed);
 }
 
 /// Counts a hit; for a new signature, minimizes the scenario and stores the bucket.
