@@ -192,7 +192,7 @@ where
                     let case = &corpus.cases()[index];
                     let reason = skips[slot].clone().unwrap_or_else(|| "ignored".to_owned());
                     *skipped.entry(reason.clone()).or_default() += 1;
-                    results.push(skipped_result(case, profile, reason));
+                    results.push(crate::run::skipped(case, profile, Some(reason)));
                 }
             }
         }
@@ -225,23 +225,6 @@ fn verdict(r: &CaseResult) -> Result<Completion, Failed> {
         Outcome::Fail | Outcome::Error => Err(Failed::from(
             r.detail.clone().or_else(|| r.reason.clone()).unwrap_or_else(|| r.outcome.name().to_owned()),
         )),
-    }
-}
-
-fn skipped_result(case: &crate::case::Case, profile: reference_jar::Profile, reason: String) -> CaseResult {
-    CaseResult {
-        case: case.full_name(),
-        file: case.origin.file.clone(),
-        line: case.origin.line,
-        profile: profile.name().to_owned(),
-        outcome: Outcome::Skip,
-        reason: Some(reason),
-        detail: None,
-        step: None,
-        expected: None,
-        actual: None,
-        order_only: false,
-        duration_us: 0,
     }
 }
 

@@ -201,6 +201,24 @@ pub fn run_case(
     run_case_with(target, caps, case, profile, entry.as_ref(), force)
 }
 
+/// The result record of a trial that did not run (yet): outcome `skip`, with `reason`.
+pub(crate) fn skipped(case: &Case, profile: Profile, reason: Option<String>) -> CaseResult {
+    CaseResult {
+        case: case.full_name(),
+        file: case.origin.file.clone(),
+        line: case.origin.line,
+        profile: profile.name().to_owned(),
+        outcome: Outcome::Skip,
+        reason,
+        detail: None,
+        step: None,
+        expected: None,
+        actual: None,
+        order_only: false,
+        duration_us: 0,
+    }
+}
+
 /// [`run_case`] with a whole expected-failures entry, which may tolerate Cookie-order
 /// differences only (`order_only`): then a pass is a pass, a run whose every failing step
 /// differs in order only is an xfail, and anything else is a failure.
@@ -212,20 +230,7 @@ pub fn run_case_with(
     xfail: Option<&XfailEntry>,
     force: bool,
 ) -> CaseResult {
-    let mut result = CaseResult {
-        case: case.full_name(),
-        file: case.origin.file.clone(),
-        line: case.origin.line,
-        profile: profile.name().to_owned(),
-        outcome: Outcome::Skip,
-        reason: None,
-        detail: None,
-        step: None,
-        expected: None,
-        actual: None,
-        order_only: false,
-        duration_us: 0,
-    };
+    let mut result = skipped(case, profile, None);
     if !force {
         if let Some(why) = Needs::of(case, profile).unmet(profile, caps) {
             result.reason = Some(why);
