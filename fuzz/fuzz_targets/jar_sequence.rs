@@ -51,16 +51,16 @@ fuzz_target!(|scenario: Scenario| {
                 for included in &r.included {
                     let c = all
                         .iter()
-                        .find(|c| c.name == included.name && c.domain == included.domain && c.path == included.path && c.host_only == included.host_only)
+                        .find(|c| c.name() == included.name && c.domain() == included.domain && c.path() == included.path && c.host_only == included.host_only)
                         .expect("an included cookie is in the store");
-                    let what = format!("{} (domain {}, path {}) to {}", String::from_utf8_lossy(&c.name), c.domain, String::from_utf8_lossy(&c.path), at.url());
+                    let what = format!("{} (domain {}, path {}) to {}", String::from_utf8_lossy(c.name()), c.domain(), String::from_utf8_lossy(c.path()), at.url());
                     assert!(!c.is_expired(now), "sent an expired cookie: {what}\n{scenario:?}");
                     if c.host_only {
-                        assert_eq!(c.domain, host, "sent a host-only cookie to another host: {what}\n{scenario:?}");
+                        assert_eq!(c.domain(), host, "sent a host-only cookie to another host: {what}\n{scenario:?}");
                     } else {
-                        assert!(domain_match(host, &c.domain), "sent a cookie whose domain does not match: {what}\n{scenario:?}");
+                        assert!(domain_match(host, c.domain()), "sent a cookie whose domain does not match: {what}\n{scenario:?}");
                     }
-                    assert!(path_match(uri.path.as_bytes(), &c.path), "sent a cookie whose path does not match: {what}\n{scenario:?}");
+                    assert!(path_match(uri.path.as_bytes(), c.path()), "sent a cookie whose path does not match: {what}\n{scenario:?}");
                     assert!(!c.secure_only || uri.is_secure(config.trust_localhost), "sent a Secure cookie over an insecure request: {what}\n{scenario:?}");
                 }
                 assert_eq!(r.cookie_string.is_some(), !r.included.is_empty());

@@ -5,7 +5,7 @@
 
 use crate::config::{Config, Profile, ThirdPartyPolicy};
 use crate::context::{Api, Context, SiteForCookies};
-use crate::cookie::{Cookie, SameSite};
+use crate::cookie::{Cookie, CookieFlags, SameSite};
 use crate::domain::{domain_match, is_public_suffix};
 use crate::path::{default_path, path_match};
 use crate::reason::{Exclusion, Rejection};
@@ -46,9 +46,9 @@ pub struct CookieRef {
 impl CookieRef {
     fn of(cookie: &Cookie) -> CookieRef {
         CookieRef {
-            name: cookie.name.clone(),
-            domain: cookie.domain.clone(),
-            path: cookie.path.clone(),
+            name: cookie.name().to_vec(),
+            domain: cookie.domain().to_owned(),
+            path: cookie.path().to_vec(),
             host_only: cookie.host_only,
         }
     }
@@ -72,6 +72,25 @@ pub struct Jar {
     config: Config,
     store: Store,
     next_seq: u64,
+    /// Buffers reused by every retrieval (cleared each time; they only save allocations).
+    scratch: Scratch,
+}
+
+/// An included cookie during retrieval: its sort keys (§5.8.3 step 4) and where its name and
+/// value were copied in [`Scratch::bytes`].
+#[derive(Debug, Clone)]
+struct Included {
+    path_len: usize,
+    creation_time: UnixTime,
+    creation_seq: u64,
+    name: std::ops::Range<usize>,
+    value: std::ops::Range<usize>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Scratch {
+    entries: Vec<Included>,
+    bytes: Vec<u8>,
 }
 
 /// Whether a request to `uri` in `ctx` is "same-site" (§5.2; for non-HTTP APIs, §5.8.2: the
@@ -157,7 +176,7 @@ impl Jar {
     /// An empty jar.
     pub fn new(config: Config) -> Jar {
         let store = Store::new(config.profile.is_bis());
-        Jar { config, store, next_seq: 0 }
+        Jar { config, store, next_seq: 0, scratch: Scratch::default() }
     }
 
     /// The jar's configuration.
@@ -282,9 +301,9 @@ impl Jar {
         }
         // Step 10: the request host must domain-match the domain-attribute.
         let (host_only, domain) = if domain_attribute.is_empty() {
-            (true, host.to_owned())
+            (true, host)
         } else if domain_match(host, &domain_attribute) {
-            (false, domain_attribute)
+            (false, domain_attribute.as_str())
         } else {
             return Err(Rejection::DomainMismatch);
         };
@@ -292,8 +311,8 @@ impl Jar {
         // whose value was empty or did not start with "/" carries the default-path (§5.6.4).
         let has_path_attribute = attributes.path.is_some();
         let path = match attributes.path.flatten() {
-            Some(path) => path.to_vec(),
-            None => default_path(uri.path.as_bytes()).to_vec(),
+            Some(path) => path,
+            None => default_path(uri.path.as_bytes()),
         };
         // Step 12.
         let secure_only = attributes.secure;
@@ -335,7 +354,7 @@ impl Jar {
         }
 
         // Step 16: "leave secure cookies alone".
-        if bis && !secure_only && !secure_connection && self.overlays_secure_cookie(name, &domain, &path, partition_key.as_deref(), now) {
+        if bis && !secure_only && !secure_connection && self.overlays_secure_cookie(name, domain, path, partition_key.as_deref(), now) {
             return Err(Rejection::OverlaysSecureCookie);
         }
 
@@ -393,14 +412,9 @@ impl Jar {
         }
 
         // Step 5: the new cookie, created and last accessed now.
-        let cookie = Cookie {
-            name: name.to_vec(),
-            value: value.to_vec(),
+        let flags = CookieFlags {
             expiry_time,
-            domain,
-            path,
-            creation_time: now,
-            last_access_time: now,
+            now,
             persistent,
             host_only,
             secure_only,
@@ -409,6 +423,7 @@ impl Jar {
             partition_key,
             creation_seq: self.next_seq,
         };
+        let cookie = Cookie::new(name, value, path, domain, flags);
         self.next_seq += 1;
 
         // Step 23: replace the cookie with the same name, domain, host-only-flag and path
@@ -432,11 +447,11 @@ impl Jar {
     fn overlays_secure_cookie(&self, name: &[u8], domain: &str, path: &[u8], partition: Option<&str>, now: UnixTime) -> bool {
         let matches = |existing: &Cookie| {
             !existing.is_expired(now)
-                && existing.name == name
+                && existing.name() == name
                 && existing.secure_only
-                && (domain_match(&existing.domain, domain) || domain_match(domain, &existing.domain))
-                && path_match(path, &existing.path)
-                && existing.partition_key.as_deref() == partition
+                && (domain_match(existing.domain(), domain) || domain_match(domain, existing.domain()))
+                && path_match(path, existing.path())
+                && existing.partition() == partition
         };
         let is_ip = domain.starts_with('[') || domain.parse::<std::net::Ipv4Addr>().is_ok();
         self.store.related(domain, is_ip).into_iter().any(|group| group.iter().any(matches))
@@ -509,31 +524,29 @@ impl Jar {
         };
         // One pass over the candidates: the included cookies' sort keys, and their name and
         // value copied into one scratch buffer (no per-cookie allocation, no second lookup).
-        struct Entry {
-            path_len: usize,
-            creation_time: UnixTime,
-            creation_seq: u64,
-            name: std::ops::Range<usize>,
-            value: std::ops::Range<usize>,
-        }
-        let mut entries: Vec<Entry> = Vec::new();
-        let mut bytes: Vec<u8> = Vec::new();
+        let Scratch { mut entries, mut bytes } = std::mem::take(&mut self.scratch);
+        entries.clear();
+        bytes.clear();
         let mut refs: Vec<(u64, CookieRef)> = Vec::new();
-        for domain in self_and_parents(host, uri.is_ip()) {
-            // §5.7: expired cookies are evicted whenever they exist; this is where we see them.
-            let Some(group) = self.store.domain_evicting_expired(domain, now) else { continue };
+        // §5.7: expired cookies are evicted whenever they exist; this is where we see them.
+        self.store.visit_evicting_expired(self_and_parents(host, uri.is_ip()), now, |domain, group| {
+            // A group of host-only cookies of another host: every one is excluded (step 3's
+            // host-only condition), so only an explanation needs to read them.
+            if !explain && domain != host && !group.has_domain_cookies() {
+                return;
+            }
             let facts = DomainFacts::new(host, domain);
             for cookie in group.iter_mut() {
                 match exclusion(cookie, &facts, &request) {
                     None => {
                         // Step 5: update the last-access-time.
                         cookie.last_access_time = now;
-                        let name = bytes.len()..bytes.len() + cookie.name.len();
-                        bytes.extend_from_slice(&cookie.name);
-                        let value = bytes.len()..bytes.len() + cookie.value.len();
-                        bytes.extend_from_slice(&cookie.value);
-                        entries.push(Entry {
-                            path_len: cookie.path.len(),
+                        let name = bytes.len()..bytes.len() + cookie.name().len();
+                        bytes.extend_from_slice(cookie.name());
+                        let value = bytes.len()..bytes.len() + cookie.value().len();
+                        bytes.extend_from_slice(cookie.value());
+                        entries.push(Included {
+                            path_len: cookie.path().len(),
                             creation_time: cookie.creation_time,
                             creation_seq: cookie.creation_seq,
                             name,
@@ -547,8 +560,9 @@ impl Jar {
                     Some(_) => {}
                 }
             }
-        }
+        });
         if entries.is_empty() {
+            self.scratch = Scratch { entries, bytes };
             return retrieval;
         }
         // Step 4: longer paths first, then earlier creation-times (then creation order).
@@ -578,6 +592,7 @@ impl Jar {
                 .collect();
         }
         retrieval.cookie_string = Some(out);
+        self.scratch = Scratch { entries, bytes };
         retrieval
     }
 }
@@ -620,7 +635,7 @@ impl<'a> DomainFacts<'a> {
 }
 
 fn exclusion(cookie: &Cookie, facts: &DomainFacts<'_>, r: &Request<'_>) -> Option<Exclusion> {
-    debug_assert_eq!(cookie.domain, facts.domain);
+    debug_assert_eq!(cookie.domain(), facts.domain);
     // Host-only cookies need an identical host; others a domain-match and, for user agents
     // rejecting public suffixes, a domain that is not (or no longer) a public suffix.
     if cookie.host_only {
@@ -635,7 +650,7 @@ fn exclusion(cookie: &Cookie, facts: &DomainFacts<'_>, r: &Request<'_>) -> Optio
             return Some(Exclusion::PublicSuffixDomain);
         }
     }
-    if !path_match(r.path, &cookie.path) {
+    if !path_match(r.path, cookie.path()) {
         return Some(Exclusion::PathMismatch);
     }
     if cookie.secure_only && !r.secure_connection {
@@ -645,7 +660,7 @@ fn exclusion(cookie: &Cookie, facts: &DomainFacts<'_>, r: &Request<'_>) -> Optio
         return Some(Exclusion::HttpOnly);
     }
     // CHIPS and the third-party policy (§7.1).
-    match (&cookie.partition_key, r.partition) {
+    match (cookie.partition(), r.partition) {
         (Some(key), Some(partition)) if key == partition => {}
         (Some(_), _) => return Some(Exclusion::PartitionMismatch),
         (None, _) => {

@@ -28,6 +28,7 @@ pub mod reason;
 pub mod request;
 pub mod set_cookie;
 pub mod site;
+mod bytes;
 mod jar;
 mod store;
 

@@ -14,6 +14,7 @@ use std::hash::BuildHasher;
 use foldhash::fast::FixedState;
 use hashbrown::{HashMap, HashTable};
 
+use crate::bytes::SmallBytes;
 use crate::cookie::Cookie;
 use crate::domain::registrable_domain;
 use crate::UnixTime;
@@ -39,17 +40,51 @@ impl CookieId<'_> {
     }
 }
 
+/// The hash of a domain in the store's domain table.
+fn domain_hash(domain: &[u8]) -> u64 {
+    HASHER.hash_one(domain)
+}
+
+/// The group of `domain` in `domains`, mutably (a function of the table alone, so that the
+/// store's other fields stay usable while the group is borrowed).
+fn group_mut<'a>(domains: &'a mut HashTable<DomainCookies>, domain: &str) -> Option<&'a mut DomainCookies> {
+    domains.find_mut(domain_hash(domain.as_bytes()), |g| g.domain.as_bytes() == domain.as_bytes())
+}
+
 /// The cookies sharing one domain field.
+///
+/// The cookies are kept in a plain vector, which retrieval reads front to back (one pointer
+/// from the group to contiguous records), and found by identity through a hash index of
+/// positions in that vector.
 #[derive(Debug, Clone)]
 pub(crate) struct DomainCookies {
-    cookies: HashTable<Cookie>,
+    /// The domain field, inline when short: a lookup compares it without another cache miss.
+    domain: SmallBytes,
+    cookies: Vec<Cookie>,
+    /// Positions in `cookies`, hashed by the identity of the cookie there.
+    index: HashTable<u32>,
+    /// How many of the cookies are not host-only: when none is, the group can only match
+    /// requests to its own domain, and retrieval for another host skips it unread.
+    domain_cookies: usize,
     /// No cookie of the group expires before this: lets expiry checks skip the group.
     earliest_expiry: UnixTime,
 }
 
 impl DomainCookies {
-    fn new() -> DomainCookies {
-        DomainCookies { cookies: HashTable::new(), earliest_expiry: UnixTime::MAX }
+    fn new(domain: &str) -> DomainCookies {
+        DomainCookies {
+            domain: SmallBytes::concat(&[domain.as_bytes()]),
+            cookies: Vec::new(),
+            index: HashTable::new(),
+            domain_cookies: 0,
+            earliest_expiry: UnixTime::MAX,
+        }
+    }
+
+    /// The domain field of the group's cookies.
+    pub fn domain(&self) -> &str {
+        // Stored from a `&str`, so always UTF-8; the fallback is unreachable.
+        std::str::from_utf8(self.domain.as_bytes()).unwrap_or_default()
     }
 
     pub fn len(&self) -> usize {
@@ -64,22 +99,80 @@ impl DomainCookies {
         self.cookies.iter_mut()
     }
 
+    /// Whether any cookie of the group is not host-only (and so may match other hosts).
+    pub fn has_domain_cookies(&self) -> bool {
+        self.domain_cookies > 0
+    }
+
+    /// The position of the cookie with identity `id` (whose hash is `hash`).
+    fn find(&self, hash: u64, id: &CookieId<'_>, flag: bool) -> Option<usize> {
+        let cookies = &self.cookies;
+        self.index.find(hash, |&i| identity(&cookies[i as usize], flag) == *id).map(|&i| i as usize)
+    }
+
+    /// Appends a cookie whose identity is not in the group.
+    fn add(&mut self, hash: u64, cookie: Cookie, flag: bool) {
+        self.domain_cookies += usize::from(!cookie.host_only);
+        self.earliest_expiry = self.earliest_expiry.min(cookie.expiry_time);
+        // A group holds far fewer than 2^32 cookies (the jar's limits are per domain).
+        let position = u32::try_from(self.cookies.len()).unwrap_or(u32::MAX);
+        self.cookies.push(cookie);
+        let cookies = &self.cookies;
+        self.index.insert_unique(hash, position, |&i| identity(&cookies[i as usize], flag).hash_value());
+    }
+
+    /// Removes the cookie at `position`; the last cookie takes its place.
+    fn remove_at(&mut self, position: usize, flag: bool) -> Cookie {
+        let last = self.cookies.len() - 1;
+        let cookies = &self.cookies;
+        let slot = |i: usize| (identity(&cookies[i], flag).hash_value(), u32::try_from(i).unwrap_or(u32::MAX));
+        let (hash, at) = slot(position);
+        if let Ok(entry) = self.index.find_entry(hash, |&i| i == at) {
+            entry.remove();
+        }
+        if position != last {
+            let (moved_hash, moved_at) = slot(last);
+            if let Some(i) = self.index.find_mut(moved_hash, |&i| i == moved_at) {
+                *i = at;
+            }
+        }
+        let old = self.cookies.swap_remove(position);
+        self.domain_cookies -= usize::from(!old.host_only);
+        old
+    }
+
+    /// Keeps the cookies for which `keep` holds; returns how many were removed.
+    fn retain(&mut self, mut keep: impl FnMut(&Cookie) -> bool, flag: bool) -> usize {
+        let before = self.cookies.len();
+        self.cookies.retain(|c| keep(c));
+        if self.cookies.len() != before {
+            self.domain_cookies = self.cookies.iter().filter(|c| !c.host_only).count();
+            self.index.clear();
+            let cookies = &self.cookies;
+            for (i, c) in cookies.iter().enumerate() {
+                let position = u32::try_from(i).unwrap_or(u32::MAX);
+                self.index.insert_unique(identity(c, flag).hash_value(), position, |&i| identity(&cookies[i as usize], flag).hash_value());
+            }
+        }
+        before - self.cookies.len()
+    }
+
     /// Removes the expired cookies; returns how many.
-    fn evict_expired(&mut self, now: UnixTime) -> usize {
+    fn evict_expired(&mut self, now: UnixTime, flag: bool) -> usize {
         if self.earliest_expiry >= now {
             return 0;
         }
-        let before = self.cookies.len();
-        self.cookies.retain(|c| !c.is_expired(now));
+        let removed = self.retain(|c| !c.is_expired(now), flag);
         self.earliest_expiry = self.cookies.iter().map(|c| c.expiry_time).min().unwrap_or(UnixTime::MAX);
-        before - self.cookies.len()
+        removed
     }
 }
 
 /// The store.
 #[derive(Debug, Clone)]
 pub(crate) struct Store {
-    domains: HashMap<String, DomainCookies, FixedState>,
+    /// The groups, found by their domain.
+    domains: HashTable<DomainCookies>,
     /// Registrable domain (or the domain itself when it has none) -> domains stored under it.
     sites: HashMap<String, Vec<String>, FixedState>,
     len: usize,
@@ -111,16 +204,16 @@ pub(crate) fn self_and_parents(host: &str, is_ip: bool) -> impl Iterator<Item = 
 /// The identity of a stored cookie.
 fn identity(cookie: &Cookie, host_only_in_identity: bool) -> CookieId<'_> {
     CookieId {
-        name: &cookie.name,
-        path: &cookie.path,
+        name: cookie.name(),
+        path: cookie.path(),
         host_only: host_only_in_identity && cookie.host_only,
-        partition: cookie.partition_key.as_deref(),
+        partition: cookie.partition(),
     }
 }
 
 impl Store {
     pub fn new(host_only_in_identity: bool) -> Store {
-        Store { domains: HashMap::with_hasher(HASHER), sites: HashMap::with_hasher(HASHER), len: 0, host_only_in_identity }
+        Store { domains: HashTable::new(), sites: HashMap::with_hasher(HASHER), len: 0, host_only_in_identity }
     }
 
     pub fn len(&self) -> usize {
@@ -132,18 +225,23 @@ impl Store {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Cookie> {
-        self.domains.values().flat_map(DomainCookies::iter)
+        self.domains.iter().flat_map(DomainCookies::iter)
+    }
+
+    /// The group of `domain`.
+    fn group(&self, domain: &str) -> Option<&DomainCookies> {
+        self.domains.find(domain_hash(domain.as_bytes()), |g| g.domain.as_bytes() == domain.as_bytes())
     }
 
     /// The number of cookies whose domain field is `domain`.
     pub fn count_in(&self, domain: &str) -> usize {
-        self.domains.get(domain).map_or(0, DomainCookies::len)
+        self.group(domain).map_or(0, DomainCookies::len)
     }
 
     /// Evicts the expired cookies of one domain.
     pub fn evict_expired_in(&mut self, domain: &str, now: UnixTime) {
-        if let Some(group) = self.domains.get_mut(domain) {
-            let removed = group.evict_expired(now);
+        if let Some(group) = group_mut(&mut self.domains, domain) {
+            let removed = group.evict_expired(now, self.host_only_in_identity);
             if removed > 0 {
                 self.len -= removed;
                 if group.cookies.is_empty() {
@@ -153,26 +251,39 @@ impl Store {
         }
     }
 
-    /// The group of `domain` after evicting its expired cookies (`None` if none remain).
-    pub fn domain_evicting_expired(&mut self, domain: &str, now: UnixTime) -> Option<&mut DomainCookies> {
-        let removed = self.domains.get_mut(domain)?.evict_expired(now);
-        if removed > 0 {
-            self.len -= removed;
-            if self.count_in(domain) == 0 {
-                self.drop_domain(domain);
-                return None;
+    /// Calls `visit` with the group of each of `domains` that holds cookies, after evicting
+    /// its expired ones (one hash lookup per domain).
+    pub fn visit_evicting_expired<'d>(
+        &mut self,
+        domains: impl Iterator<Item = &'d str>,
+        now: UnixTime,
+        mut visit: impl FnMut(&'d str, &mut DomainCookies),
+    ) {
+        let mut emptied = Vec::new();
+        for domain in domains {
+            let Some(group) = group_mut(&mut self.domains, domain) else { continue };
+            let removed = group.evict_expired(now, self.host_only_in_identity);
+            if removed > 0 {
+                self.len -= removed;
+                if group.cookies.is_empty() {
+                    emptied.push(domain);
+                    continue;
+                }
             }
+            visit(domain, group);
         }
-        self.domains.get_mut(domain)
+        for domain in emptied {
+            self.drop_domain(domain);
+        }
     }
 
     /// Evicts every expired cookie.
     pub fn evict_all_expired(&mut self, now: UnixTime) {
         let mut emptied = Vec::new();
-        for (domain, group) in &mut self.domains {
-            self.len -= group.evict_expired(now);
+        for group in self.domains.iter_mut() {
+            self.len -= group.evict_expired(now, self.host_only_in_identity);
             if group.cookies.is_empty() {
-                emptied.push(domain.clone());
+                emptied.push(group.domain().to_owned());
             }
         }
         for domain in emptied {
@@ -183,12 +294,10 @@ impl Store {
     /// Keeps only the cookies for which `keep` holds.
     pub fn retain(&mut self, mut keep: impl FnMut(&Cookie) -> bool) {
         let mut emptied = Vec::new();
-        for (domain, group) in &mut self.domains {
-            let before = group.cookies.len();
-            group.cookies.retain(|c| keep(c));
-            self.len -= before - group.cookies.len();
+        for group in self.domains.iter_mut() {
+            self.len -= group.retain(&mut keep, self.host_only_in_identity);
             if group.cookies.is_empty() {
-                emptied.push(domain.clone());
+                emptied.push(group.domain().to_owned());
             }
         }
         for domain in emptied {
@@ -199,19 +308,16 @@ impl Store {
     /// Inserts `cookie`, replacing the cookie with its identity; returns the replaced cookie.
     pub fn insert(&mut self, cookie: Cookie) -> Option<Cookie> {
         let flag = self.host_only_in_identity;
-        if !self.domains.contains_key(cookie.domain.as_str()) {
-            let key = site_key(&cookie.domain).to_owned();
-            self.sites.entry(key).or_default().push(cookie.domain.clone());
-            self.domains.insert(cookie.domain.clone(), DomainCookies::new());
+        if self.group(cookie.domain()).is_none() {
+            let key = site_key(cookie.domain()).to_owned();
+            self.sites.entry(key).or_default().push(cookie.domain().to_owned());
+            let group = DomainCookies::new(cookie.domain());
+            self.domains.insert_unique(domain_hash(group.domain.as_bytes()), group, |g| domain_hash(g.domain.as_bytes()));
         }
-        let group = self.domains.get_mut(cookie.domain.as_str())?;
-        group.earliest_expiry = group.earliest_expiry.min(cookie.expiry_time);
+        let group = group_mut(&mut self.domains, cookie.domain())?;
         let hash = identity(&cookie, flag).hash_value();
-        let old = match group.cookies.find_entry(hash, |c| identity(c, flag) == identity(&cookie, flag)) {
-            Ok(entry) => Some(entry.remove().0),
-            Err(_) => None,
-        };
-        group.cookies.insert_unique(hash, cookie, |c| identity(c, flag).hash_value());
+        let old = group.find(hash, &identity(&cookie, flag), flag).map(|at| group.remove_at(at, flag));
+        group.add(hash, cookie, flag);
         if old.is_none() {
             self.len += 1;
         }
@@ -232,34 +338,33 @@ impl Store {
     ) -> Result<(bool, Option<String>), ()> {
         let flag = self.host_only_in_identity;
         let expired = cookie.is_expired(now);
-        let Some(group) = self.domains.get_mut(cookie.domain.as_str()) else {
-            let over = (!expired && per_domain_limit == 0).then(|| cookie.domain.clone());
+        let Some(group) = group_mut(&mut self.domains, cookie.domain()) else {
+            let over = (!expired && per_domain_limit == 0).then(|| cookie.domain().to_owned());
             if !expired {
                 self.insert(cookie);
             }
             return Ok((false, over));
         };
-        let evicted = group.evict_expired(now);
+        let evicted = group.evict_expired(now, flag);
         // Only an expired cookie can leave its group empty (it deletes the last cookie).
-        let domain_if_expired = expired.then(|| cookie.domain.clone());
+        let domain_if_expired = expired.then(|| cookie.domain().to_owned());
         let hash = identity(&cookie, flag).hash_value();
         let mut replaced = false;
-        if let Ok(entry) = group.cookies.find_entry(hash, |c| identity(c, flag) == identity(&cookie, flag)) {
-            let old = entry.get();
+        if let Some(at) = group.find(hash, &identity(&cookie, flag), flag) {
+            let old = &group.cookies[at];
             if !may_replace(old) {
                 self.len -= evicted;
                 return Err(());
             }
             cookie.creation_time = old.creation_time;
             cookie.creation_seq = old.creation_seq;
-            entry.remove();
+            group.remove_at(at, flag);
             replaced = true;
         }
         let count = group.cookies.len() + usize::from(!expired);
-        let over = (count > per_domain_limit).then(|| cookie.domain.clone());
+        let over = (count > per_domain_limit).then(|| cookie.domain().to_owned());
         if !expired {
-            group.earliest_expiry = group.earliest_expiry.min(cookie.expiry_time);
-            group.cookies.insert_unique(hash, cookie, |c| identity(c, flag).hash_value());
+            group.add(hash, cookie, flag);
         }
         self.len = self.len + usize::from(!expired) - usize::from(replaced) - evicted;
         if count == 0 {
@@ -273,9 +378,9 @@ impl Store {
     /// Removes the cookie with this domain and identity.
     pub fn remove(&mut self, domain: &str, id: &CookieId<'_>) -> Option<Cookie> {
         let flag = self.host_only_in_identity;
-        let group = self.domains.get_mut(domain)?;
-        let entry = group.cookies.find_entry(id.hash_value(), |c| identity(c, flag) == *id).ok()?;
-        let (old, _) = entry.remove();
+        let group = group_mut(&mut self.domains, domain)?;
+        let at = group.find(id.hash_value(), id, flag)?;
+        let old = group.remove_at(at, flag);
         self.len -= 1;
         if group.cookies.is_empty() {
             self.drop_domain(domain);
@@ -284,7 +389,9 @@ impl Store {
     }
 
     fn drop_domain(&mut self, domain: &str) {
-        self.domains.remove(domain);
+        if let Ok(entry) = self.domains.find_entry(domain_hash(domain.as_bytes()), |g| g.domain.as_bytes() == domain.as_bytes()) {
+            entry.remove();
+        }
         let key = site_key(domain);
         if let Some(list) = self.sites.get_mut(key) {
             list.retain(|d| d != domain);
@@ -298,7 +405,7 @@ impl Store {
     /// parents, itself, and its subdomains (all under one registrable domain, or, for a domain
     /// without one, under any key that ends with it).
     pub fn related(&self, domain: &str, is_ip: bool) -> Vec<&DomainCookies> {
-        let mut out: Vec<&DomainCookies> = self_and_parents(domain, is_ip).filter_map(|d| self.domains.get(d)).collect();
+        let mut out: Vec<&DomainCookies> = self_and_parents(domain, is_ip).filter_map(|d| self.group(d)).collect();
         if is_ip {
             return out;
         }
@@ -309,13 +416,13 @@ impl Store {
             self.sites.iter().filter(|(key, _)| *key == domain || key.ends_with(&dotted)).map(|(_, list)| list).collect()
         };
         let subdomains = lists.into_iter().flatten().filter(|d| d.ends_with(&dotted));
-        out.extend(subdomains.filter_map(|d| self.domains.get(d.as_str())));
+        out.extend(subdomains.filter_map(|d| self.group(d)));
         out
     }
 
     /// Removes the cookie that `pick_from` chooses; whether there was one.
     fn evict_one(&mut self, pick_from: impl FnOnce(&Store) -> Option<&Cookie>) -> bool {
-        let Some(victim) = pick_from(self).map(|c| (c.domain.clone(), c.name.clone(), c.path.clone(), c.host_only, c.partition_key.clone())) else {
+        let Some(victim) = pick_from(self).map(|c| (c.domain().to_owned(), c.name().to_vec(), c.path().to_vec(), c.host_only, c.partition_key.clone())) else {
             return false;
         };
         let (domain, name, path, host_only, partition) = victim;
@@ -328,7 +435,7 @@ impl Store {
     pub fn trim_domain(&mut self, domain: &str, limit: usize) {
         while self.count_in(domain) > limit {
             let removed = self.evict_one(|store| {
-                store.domains.get(domain)?.iter().min_by_key(|c| (c.secure_only, c.last_access_time, c.creation_order()))
+                store.group(domain)?.iter().min_by_key(|c| (c.secure_only, c.last_access_time, c.creation_order()))
             });
             if !removed {
                 break;

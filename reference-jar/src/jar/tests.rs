@@ -63,7 +63,7 @@ fn step6_max_age_wins_over_expires_and_persistence() {
     set(&mut j, "https://example.com/", "b=2; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=60");
     set(&mut j, "https://example.com/", "c=3");
     let cookies = j.cookies(T0);
-    let by_name = |n: &[u8]| cookies.iter().find(|c| c.name == n).copied();
+    let by_name = |n: &[u8]| cookies.iter().find(|c| c.name() == n).copied();
     assert_eq!(by_name(b"a").map(|c| (c.persistent, c.expiry_time)), Some((true, T0 + 60)));
     assert_eq!(by_name(b"b").map(|c| c.expiry_time), Some(T0 + 60));
     assert_eq!(by_name(b"c").map(|c| (c.persistent, c.expiry_time)), Some((false, LATEST)));
@@ -100,7 +100,7 @@ fn step7_to_10_domain_attribute() {
     let mut j = jar();
     assert_eq!(set(&mut j, "https://www.example.com/", "a=1; Domain=.EXAMPLE.com"), STORED);
     let c = j.cookies(T0)[0].clone();
-    assert_eq!((c.domain.as_str(), c.host_only), ("example.com", false));
+    assert_eq!((c.domain(), c.host_only), ("example.com", false));
     assert_eq!(get(&mut j, "https://sub.example.com/").as_deref(), Some("a=1"));
     assert_eq!(get(&mut j, "https://example.com/").as_deref(), Some("a=1"));
     assert_eq!(get(&mut j, "https://example.org/"), None);
@@ -152,7 +152,7 @@ fn step11_path_attribute_and_default_path() {
     set(&mut j, "https://example.com/a/b/c", "p=1; Path=/x");
     set(&mut j, "https://example.com/a/b/c", "q=1; Path=relative");
     set(&mut j, "https://example.com/a/b/c", "r=1; Path=/x; Path=");
-    let path = |name: &[u8]| j.cookies(T0).into_iter().find(|c| c.name == name).map(|c| c.path.clone());
+    let path = |name: &[u8]| j.cookies(T0).into_iter().find(|c| c.name() == name).map(|c| c.path().to_vec());
     assert_eq!(path(b"d"), Some(b"/a/b".to_vec()));
     assert_eq!(path(b"p"), Some(b"/x".to_vec()));
     assert_eq!(path(b"q"), Some(b"/a/b".to_vec()));
@@ -297,8 +297,8 @@ fn step23_replacement_keeps_creation_time_and_identity_includes_host_only() {
     set(&mut j, "https://example.com/", "b=1");
     let later = T0 + 10;
     j.set_cookie("https://example.com/", b"a=2", &Context::http(), later);
-    let a = j.cookies(later).into_iter().find(|c| c.name == b"a").cloned();
-    assert_eq!(a.map(|c| (c.value, c.creation_time)), Some((b"2".to_vec(), T0)));
+    let a = j.cookies(later).into_iter().find(|c| c.name() == b"a").cloned();
+    assert_eq!(a.map(|c| (c.value().to_vec(), c.creation_time)), Some((b"2".to_vec(), T0)));
     assert_eq!(j.cookie_header("https://example.com/", &Context::http(), later).as_deref(), Some(&b"a=2; b=1"[..]));
     // A domain cookie with the same name, domain and path is a different cookie.
     set(&mut j, "https://example.com/", "a=3; Domain=example.com");
@@ -383,7 +383,7 @@ fn eviction_per_domain_prefers_non_secure_then_least_recently_accessed() {
     // the oldest one; "s" must still survive, because non-secure cookies go first.
     j.cookie_header("http://example.com/", &Context::http(), T0 + 4);
     j.set_cookie("https://example.com/", b"d=1; Path=/d", &Context::http(), T0 + 5);
-    let mut names: Vec<Vec<u8>> = j.cookies(T0 + 5).into_iter().map(|c| c.name.clone()).collect();
+    let mut names: Vec<Vec<u8>> = j.cookies(T0 + 5).into_iter().map(|c| c.name().to_vec()).collect();
     names.sort();
     assert_eq!(names, vec![b"a".to_vec(), b"c".to_vec(), b"d".to_vec(), b"s".to_vec()]);
 }
@@ -566,15 +566,15 @@ mod properties {
             let retrieval = j.retrieve(request, &ctx, now);
             let stored = j.cookies(now);
             for included in &retrieval.included {
-                let c = stored.iter().find(|c| c.name == included.name && c.domain == included.domain && c.path == included.path && c.host_only == included.host_only);
+                let c = stored.iter().find(|c| c.name() == included.name && c.domain() == included.domain && c.path() == included.path && c.host_only == included.host_only);
                 let c = c.expect("included cookies are stored");
                 prop_assert!(!c.is_expired(now));
                 if c.host_only {
-                    prop_assert_eq!(&c.domain, &uri.host.name);
+                    prop_assert_eq!(c.domain(), uri.host.name.as_str());
                 } else {
-                    prop_assert!(domain_match(&uri.host.name, &c.domain));
+                    prop_assert!(domain_match(&uri.host.name, c.domain()));
                 }
-                prop_assert!(path_match(uri.path.as_bytes(), &c.path));
+                prop_assert!(path_match(uri.path.as_bytes(), c.path()));
                 prop_assert!(!c.secure_only || uri.is_secure(true));
             }
             // Deterministic: the same operations give the same header.
