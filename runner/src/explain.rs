@@ -88,10 +88,10 @@ fn snapshot(jar: &Jar, now: reference_jar::UnixTime) -> Vec<Cookie> {
 /// §5.7 step 23: a cookie is replaced by one with the same name, domain, host-only-flag and path
 /// (and, with CHIPS, partition).
 fn same_identity(a: &Cookie, b: &Cookie) -> bool {
-    a.name == b.name
-        && a.domain == b.domain
+    a.name() == b.name()
+        && a.domain() == b.domain()
         && a.host_only == b.host_only
-        && a.path == b.path
+        && a.path() == b.path()
         && a.partition_key == b.partition_key
 }
 

@@ -52,12 +52,17 @@ struct ServeArgs {
     /// The port (0: any free port; the first stdout line says which: `LISTENING <port>`).
     #[arg(long, default_value_t = 0)]
     port: u16,
+    /// The in-process jar to serve: `reference`, or `cookie_store` (the rust-cookie-store
+    /// adapter: cookie_store as reqwest drives it).
+    #[arg(long, default_value = "reference")]
+    jar: String,
 }
 
 #[derive(Args)]
 struct BenchArgs {
-    /// Comma-separated targets: registry names, adapter names from adapters/targets.yaml,
-    /// `adapter:URL`, and `serve` (the reference jar behind an in-process `serve`).
+    /// Comma-separated targets: `reference`, `cookie_store`, `curl` and `chromium` (the live
+    /// clients: one worker each), adapter names from adapters/targets.yaml, `adapter:URL`, and
+    /// `serve` (the reference jar behind an in-process `serve`).
     #[arg(long, value_delimiter = ',', default_value = "reference,serve")]
     targets: Vec<String>,
     /// Workers (sessions) per target.
@@ -177,7 +182,10 @@ fn main() -> ExitCode {
             };
             cookie_conformance::reports::main(args, &defaults, &describe, &build_target)
         }
-        Command::Serve(args) => cookie_conformance::serve::main(args.port).map(|()| true).context("serve"),
+        Command::Serve(args) => match cookie_conformance::serve::ServedJar::from_name(&args.jar) {
+            Some(jar) => cookie_conformance::serve::main(args.port, jar).map(|()| true).context("serve"),
+            None => Err(anyhow::anyhow!("serve: unknown jar `{}` (known: reference, cookie_store)", args.jar)),
+        },
         Command::Bench(args) => bench(args),
         Command::Fuzz(args) => cookie_conformance::fuzz::session::main(args),
     };
@@ -395,6 +403,14 @@ fn bench(args: BenchArgs) -> anyhow::Result<bool> {
             for _ in 0..jobs {
                 workers.push(targets::CookieStoreTarget::new()?);
             }
+            measure(name, &mut workers, &pairs, min_time)
+        } else if name == "chromium" || name == "curl" {
+            // Live clients: one worker (Chromium binds ports 80 and 443).
+            let mut workers: Vec<Box<dyn cookie_conformance::Target + Send>> = vec![if name == "chromium" {
+                Box::new(cookie_conformance::live::ChromiumTarget::new()?)
+            } else {
+                Box::new(cookie_conformance::live::CurlTarget::new()?)
+            }];
             measure(name, &mut workers, &pairs, min_time)
         } else if targets::find(name).is_some() {
             bail!("bench cannot run the in-process target `{name}` on worker threads");

@@ -8,9 +8,12 @@ use crate::target::Capabilities;
 /// The capabilities one (case, profile) pair needs.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Needs {
-    /// `now`, an `advance` step, or an `Expires` date at or after the clock's start (on a real
-    /// clock, which is later than the start, such a date may already have passed).
+    /// `now`, or an `Expires` date at or after the clock's start (on a real clock, which is
+    /// later than the start, such a date may already have passed).
     pub virtual_clock: bool,
+    /// The seconds the case's `advance` steps add up to: a virtual clock, or a real-clock target
+    /// that sleeps that long ([`Capabilities::sleeps_through_advance`]).
+    pub advance: u64,
     /// A context with `api: script`.
     pub script_api: bool,
     /// A context with `site`, `top_level`, `navigation: true` or a method other than GET.
@@ -43,8 +46,8 @@ impl Needs {
         let mut needs = Needs { virtual_clock: case.now.is_some(), ..Needs::default() };
         for step in &case.steps {
             let ctx = match step {
-                Step::Advance(_) => {
-                    needs.virtual_clock = true;
+                Step::Advance(by) => {
+                    needs.advance = needs.advance.saturating_add(u64::try_from(by.seconds()).unwrap_or(0));
                     continue;
                 }
                 Step::Set(s) => {
@@ -75,8 +78,19 @@ impl Needs {
         if !caps.profiles.contains(&profile) {
             why.push(format!("profile {profile}"));
         }
-        if self.virtual_clock && !caps.virtual_clock {
-            why.push("a virtual clock (`now`, `advance`, or an Expires date after the start)".to_owned());
+        if !caps.virtual_clock {
+            if self.virtual_clock {
+                why.push("a virtual clock (`now`, `advance`, or an Expires date after the start)".to_owned());
+            } else if self.advance > caps.sleeps_through_advance {
+                why.push(if caps.sleeps_through_advance == 0 {
+                    "a virtual clock (`now`, `advance`, or an Expires date after the start)".to_owned()
+                } else {
+                    format!(
+                        "a virtual clock for `advance` steps of {} s in all (on the real clock it sleeps through at most {} s)",
+                        self.advance, caps.sleeps_through_advance
+                    )
+                });
+            }
         }
         if self.script_api && !caps.script_api {
             why.push("the script API (`api: script`)".to_owned());
@@ -155,8 +169,23 @@ mod tests {
     fn advance_needs_a_clock_and_get_needs_no_context() {
         let c = case("name: x\nspec: [a]\nsteps:\n  - advance: 1d\n  - expect: { url: \"https://a/\", cookie: null, context: { method: GET } }\n");
         let n = Needs::of(&c, Profile::Rfc6265bis);
-        assert!(n.virtual_clock);
+        assert_eq!((n.virtual_clock, n.advance), (false, 86_400));
         assert!(!n.same_site_contexts);
+        assert!(n.unmet(Profile::Rfc6265bis, &Capabilities::default()).is_some_and(|w| w.contains("virtual clock")));
+    }
+
+    #[test]
+    fn short_advances_run_on_targets_that_sleep_through_them() {
+        let short = case("name: x\nspec: [a]\nsteps:\n  - advance: 2s\n  - advance: 2s\n  - expect: { url: \"https://a/\", cookie: null }\n");
+        let n = Needs::of(&short, Profile::Rfc6265bis);
+        assert_eq!(n.advance, 4);
+        let sleeper = |s| Capabilities { sleeps_through_advance: s, ..Capabilities::default() };
+        assert_eq!(n.unmet(Profile::Rfc6265bis, &sleeper(5)), None);
+        let why = n.unmet(Profile::Rfc6265bis, &sleeper(3)).unwrap();
+        assert!(why.contains("4 s in all") && why.contains("at most 3 s"), "{why}");
+        // A pinned clock (`now`) is never slept to.
+        let pinned = case("name: x\nspec: [a]\nnow: 2026-01-01T00:00:00Z\nsteps:\n  - advance: 1s\n");
+        assert!(Needs::of(&pinned, Profile::Rfc6265bis).unmet(Profile::Rfc6265bis, &sleeper(5)).is_some());
     }
 
     #[test]

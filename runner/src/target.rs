@@ -91,6 +91,15 @@ pub struct Capabilities {
     pub configurable: Vec<ConfigKey>,
     /// [`Target::dump`] lists the stored cookies (`stored` assertions).
     pub storage_dump: bool,
+    /// Without a virtual clock: the target sleeps through a case's `advance` steps when they
+    /// add up to at most this many seconds (0: it never does), so such cases run on the real
+    /// clock; cases that advance further are skipped.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub sleeps_through_advance: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl Default for Capabilities {
@@ -104,6 +113,7 @@ impl Default for Capabilities {
             profiles: vec![Profile::Rfc6265bis],
             configurable: Vec::new(),
             storage_dump: false,
+            sleeps_through_advance: 0,
         }
     }
 }
@@ -127,6 +137,7 @@ impl Capabilities {
                 ConfigKey::RejectPublicSuffixes,
             ],
             storage_dump: true,
+            sleeps_through_advance: 0,
         }
     }
 }
@@ -180,17 +191,17 @@ pub struct StoredCookie {
 impl From<&reference_jar::Cookie> for StoredCookie {
     fn from(c: &reference_jar::Cookie) -> Self {
         StoredCookie {
-            name: c.name.clone(),
-            value: c.value.clone(),
-            domain: c.domain.clone(),
-            path: c.path.clone(),
+            name: c.name().to_vec(),
+            value: c.value().to_vec(),
+            domain: c.domain().to_owned(),
+            path: c.path().to_vec(),
             host_only: c.host_only,
             secure: c.secure_only,
             http_only: c.http_only,
             same_site: c.same_site.into(),
             persistent: c.persistent,
             expires: c.persistent.then_some(c.expiry_time),
-            partition_key: c.partition_key.clone(),
+            partition_key: c.partition().map(str::to_owned),
         }
     }
 }

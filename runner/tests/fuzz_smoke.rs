@@ -55,3 +55,17 @@ fn a_seed_gives_the_same_buckets_and_cases_twice() {
         assert_eq!(x.case_yaml(7, "x"), y.case_yaml(7, "x"), "{}", x.signature);
     }
 }
+
+#[test]
+fn an_adapter_over_http_is_a_fuzz_column_and_the_served_reference_agrees_with_itself() {
+    // The reference jar behind the adapter protocol (`serve`), fuzzed against the in-process
+    // reference: every scenario goes through the HTTP target and the wire format, so any
+    // difference is a bug of the wire, the server or the client.
+    let server = cookie_conformance::serve::Server::bind(0).expect("binds");
+    let url = format!("adapter:http://127.0.0.1:{}", server.port());
+    server.spawn();
+    let r = run(&options(&["reference", &url], 11, 1_500)).expect("runs");
+    assert_eq!(r.info.scenarios, 1_500);
+    no_reference_panic(&r);
+    assert!(r.buckets.is_empty(), "the served reference jar disagrees with itself: {:?}", r.signatures());
+}

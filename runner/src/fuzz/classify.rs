@@ -348,12 +348,12 @@ fn classify_extra(p: &[u8], expect: &ExpectRecord, lines: &[&LineRecord], sent: 
         lines.iter().rev().filter(|l| l.serialized().as_deref() == Some(p)).copied().collect();
     producers.sort_by_key(|l| l.pair.as_ref().is_some_and(|(n, _)| n.is_empty() && !split_pair(p).0.is_empty()));
     // 1. A cookie the reference holds and left out at this request.
-    for c in expect.jar.iter().filter(|c| serialize(&c.name, &c.value) == p) {
+    for c in expect.jar.iter().filter(|c| serialize(c.name(), c.value()) == p) {
         if let Some((_, why)) = expect
             .retrieval
             .excluded
             .iter()
-            .find(|(r, _)| r.name == c.name && r.domain == c.domain && r.path == c.path && r.host_only == c.host_only)
+            .find(|(r, _)| r.name == c.name() && r.domain == c.domain() && r.path == c.path() && r.host_only == c.host_only)
         {
             let (class, code) = exclusion_class(*why);
             return diff(ex, class, Some(code), why.section(), p, producers.first().copied());
@@ -384,7 +384,7 @@ fn classify_extra(p: &[u8], expect: &ExpectRecord, lines: &[&LineRecord], sent: 
         return diff(ex, Class::Identity, Some("Duplicate"), "5.7 step 23", p, producers.first().copied());
     }
     if let Some(line) = producers.iter().find(|l| related(l)) {
-        if !expect.jar.iter().any(|c| serialize(&c.name, &c.value) == p) {
+        if !expect.jar.iter().any(|c| serialize(c.name(), c.value()) == p) {
             return fate(p, line, lines);
         }
     }
@@ -394,7 +394,7 @@ fn classify_extra(p: &[u8], expect: &ExpectRecord, lines: &[&LineRecord], sent: 
         return diff(ex, Class::ParseValue, None, "5.6", p, Some(line));
     }
     // 5. A cookie of an unrelated host.
-    if expect.jar.iter().any(|c| serialize(&c.name, &c.value) == p) {
+    if expect.jar.iter().any(|c| serialize(c.name(), c.value()) == p) {
         return diff(ex, Class::Domain, Some("NotADomainOfTheHost"), "5.8.3 step 3 (domain)", p, producers.first().copied());
     }
     if let Some(line) = producers.first() {
@@ -426,13 +426,13 @@ fn classify_missing(
         .included
         .iter()
         .filter_map(|r| {
-            expect.jar.iter().find(|c| c.name == r.name && c.domain == r.domain && c.path == r.path && c.host_only == r.host_only)
+            expect.jar.iter().find(|c| c.name() == r.name && c.domain() == r.domain && c.path() == r.path && c.host_only == r.host_only)
         })
-        .filter(|c| serialize(&c.name, &c.value) == p)
+        .filter(|c| serialize(c.name(), c.value()) == p)
         .collect();
     let held_alike = |c: &Cookie| {
         dump.is_some_and(|d| {
-            d.iter().any(|s| s.name == c.name && s.value == c.value && s.path == c.path && s.host_only == c.host_only)
+            d.iter().any(|s| s.name == c.name() && s.value == c.value() && s.path == c.path() && s.host_only == c.host_only)
         })
     };
     let cookie: Option<&Cookie> = candidates
@@ -447,7 +447,7 @@ fn classify_missing(
                 .iter()
                 .rev()
                 .find(|l| {
-                    l.pair.as_ref().is_some_and(|(n, v)| *n == c.name && *v == c.value)
+                    l.pair.as_ref().is_some_and(|(n, v)| *n == c.name() && *v == c.value())
                         && matches!(l.outcome, SetOutcome::Stored { .. })
                 })
                 .copied()
@@ -457,17 +457,17 @@ fn classify_missing(
     if let (Some(dump), Some(c)) = (dump, cookie) {
         // Fewer cookies of this name and value than the reference holds: the target merged
         // cookies the reference keeps apart (§5.7 step 23 identity).
-        let held = dump.iter().filter(|s| s.name == c.name && s.value == c.value).count();
-        let reference_holds = expect.jar.iter().filter(|x| x.name == c.name && x.value == c.value).count();
+        let held = dump.iter().filter(|s| s.name == c.name() && s.value == c.value()).count();
+        let reference_holds = expect.jar.iter().filter(|x| x.name() == c.name() && x.value() == c.value()).count();
         if held > 0 && held < reference_holds {
             return diff(mi, Class::Identity, Some("Merged"), "5.7 step 23", p, producer);
         }
-        let same_name: Vec<&StoredCookie> = dump.iter().filter(|s| s.name == c.name).collect();
-        if let Some(s) = same_name.iter().find(|s| s.value == c.value) {
+        let same_name: Vec<&StoredCookie> = dump.iter().filter(|s| s.name == c.name()).collect();
+        if let Some(s) = same_name.iter().find(|s| s.value == c.value()) {
             // The target may hold it from a later line the reference refused: that refusal is
             // the difference.
             let refused_later = lines.iter().rev().find(|l| {
-                l.pair.as_ref().is_some_and(|(n, v)| *n == c.name && *v == c.value)
+                l.pair.as_ref().is_some_and(|(n, v)| *n == c.name() && *v == c.value())
                     && matches!(l.outcome, SetOutcome::Rejected(_))
                     && producer.is_none_or(|p| (l.step, l.index) > (p.step, p.index))
             });
@@ -478,9 +478,9 @@ fn classify_missing(
             }
             // (The dump lists unexpired cookies only, so expiry cannot explain a cookie held
             // but not sent; HttpOnly only matters to the script API.)
-            let class = if s.domain != c.domain || s.host_only != c.host_only {
+            let class = if s.domain != c.domain() || s.host_only != c.host_only {
                 Class::Domain
-            } else if s.path != c.path {
+            } else if s.path != c.path() {
                 Class::Path
             } else if s.secure != c.secure_only {
                 Class::Secure
@@ -539,7 +539,7 @@ fn not_stored(p: &[u8], producer: Option<&LineRecord>, lines: &[&LineRecord], re
 fn retrieval_class(expect: &ExpectRecord, c: &Cookie) -> Class {
     if c.secure_only {
         Class::Secure
-    } else if c.path.len() > 1 {
+    } else if c.path().len() > 1 {
         Class::Path
     } else if !expect.ctx.is_default() {
         Class::SameSite

@@ -130,10 +130,18 @@ pub fn build_engine(keys: &[String], quirk_dir: &Path) -> anyhow::Result<Engine>
             "reference" => {}
             "cookie" => parsers.push(ParserTarget::new(Box::new(CookieCrate), Quirks::load(quirk_dir, "cookie")?)),
             name => {
-                let Some(entry) = targets::find(name) else {
-                    bail!("unknown fuzz target `{name}` (known: reference, cookie, {})", targets::names().join(", "));
+                let target = match targets::find(name) {
+                    Some(entry) => (entry.build)().with_context(|| format!("starting target `{name}`"))?,
+                    // An adapter of adapters/targets.yaml, or `adapter:http://...`: each job
+                    // gets its own adapter session (scenarios are restricted to what it models).
+                    None => match targets::http::cli_target(name) {
+                        Some(target) => target?,
+                        None => bail!(
+                            "unknown fuzz target `{name}` (known: reference, cookie, {}, the adapters of adapters/targets.yaml, adapter:URL)",
+                            targets::names().join(", ")
+                        ),
+                    },
                 };
-                let target = (entry.build)().with_context(|| format!("starting target `{name}`"))?;
                 jars.push(JarTarget::new(name, target, Quirks::load(quirk_dir, name)?));
             }
         }

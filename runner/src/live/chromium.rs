@@ -68,6 +68,7 @@ pub struct ChromiumTarget {
     child: Child,
     cdp: Cdp,
     session: String,
+    clock: super::RealClock,
     // Removed after the browser (field order: dropped last).
     _profile: TempDir,
 }
@@ -130,7 +131,7 @@ impl ChromiumTarget {
                 return Err(ChromiumError::Cdp(e));
             }
         };
-        Ok(ChromiumTarget { version, server, child, cdp, session, _profile: profile })
+        Ok(ChromiumTarget { version, server, child, cdp, session, clock: super::RealClock::default(), _profile: profile })
     }
 
     /// Makes the request to `url` that `ctx` describes, answered with `lines`; the `Cookie`
@@ -376,15 +377,22 @@ impl Target for ChromiumTarget {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities { script_api: true, same_site_contexts: true, ..Capabilities::default() }
+        Capabilities {
+            script_api: true,
+            same_site_contexts: true,
+            sleeps_through_advance: super::MAX_SLEEP_SECONDS,
+            ..Capabilities::default()
+        }
     }
 
-    fn reset(&mut self, _setup: &Setup) -> Result<(), TargetError> {
+    fn reset(&mut self, setup: &Setup) -> Result<(), TargetError> {
+        self.clock.reset(setup.start);
         self.cdp.call(Some(&self.session), "Network.clearBrowserCookies", json!({})).map_err(TargetError::failed)?;
         Ok(())
     }
 
-    fn set_cookies(&mut self, url: &str, lines: &[Vec<u8>], ctx: &Context, _now: UnixTime) -> Result<(), TargetError> {
+    fn set_cookies(&mut self, url: &str, lines: &[Vec<u8>], ctx: &Context, now: UnixTime) -> Result<(), TargetError> {
+        self.clock.catch_up(now);
         if ctx.api == Api::Http {
             if let Some(why) = lines.iter().find_map(|l| unsendable(l)) {
                 return Err(TargetError::Unsupported(why.to_owned()));
@@ -409,7 +417,8 @@ impl Target for ChromiumTarget {
         Ok(())
     }
 
-    fn cookie_header(&mut self, url: &str, ctx: &Context, _now: UnixTime) -> Result<Option<Vec<u8>>, TargetError> {
+    fn cookie_header(&mut self, url: &str, ctx: &Context, now: UnixTime) -> Result<Option<Vec<u8>>, TargetError> {
+        self.clock.catch_up(now);
         if ctx.api == Api::Http {
             return self.request(url, &[], ctx);
         }

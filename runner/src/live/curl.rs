@@ -32,6 +32,7 @@ pub struct CurlTarget {
     version: String,
     server: LoopbackServer,
     dir: TempDir,
+    clock: super::RealClock,
 }
 
 /// Why the curl target could not start.
@@ -58,7 +59,7 @@ impl CurlTarget {
         let version = curl_version(&curl)?;
         let server = LoopbackServer::start()?;
         let dir = TempDir::new("curl").map_err(CurlError::TempDir)?;
-        Ok(CurlTarget { curl, version, server, dir })
+        Ok(CurlTarget { curl, version, server, dir, clock: super::RealClock::default() })
     }
 
     /// `curl 7.88.1`, from `curl --version`.
@@ -207,11 +208,13 @@ impl Target for CurlTarget {
     }
 
     fn capabilities(&self) -> Capabilities {
-        // The defaults: real clock, HTTP API only, no same-site contexts, rfc6265bis.
-        Capabilities::default()
+        // The defaults: real clock (sleeping through short advances), HTTP API only, no
+        // same-site contexts, rfc6265bis.
+        Capabilities { sleeps_through_advance: super::MAX_SLEEP_SECONDS, ..Capabilities::default() }
     }
 
-    fn reset(&mut self, _setup: &Setup) -> Result<(), TargetError> {
+    fn reset(&mut self, setup: &Setup) -> Result<(), TargetError> {
+        self.clock.reset(setup.start);
         match std::fs::remove_file(self.jar()) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
@@ -219,20 +222,22 @@ impl Target for CurlTarget {
         }
     }
 
-    fn set_cookies(&mut self, url: &str, lines: &[Vec<u8>], ctx: &Context, _now: UnixTime) -> Result<(), TargetError> {
+    fn set_cookies(&mut self, url: &str, lines: &[Vec<u8>], ctx: &Context, now: UnixTime) -> Result<(), TargetError> {
         if ctx.api != Api::Http {
             return Err(TargetError::Unsupported("curl has no non-HTTP cookie API".to_owned()));
         }
+        self.clock.catch_up(now);
         if let Some(why) = lines.iter().find_map(|l| unsendable(l)) {
             return Err(TargetError::Unsupported(why.to_owned()));
         }
         self.exchange(url, lines).map(|_| ())
     }
 
-    fn cookie_header(&mut self, url: &str, ctx: &Context, _now: UnixTime) -> Result<Option<Vec<u8>>, TargetError> {
+    fn cookie_header(&mut self, url: &str, ctx: &Context, now: UnixTime) -> Result<Option<Vec<u8>>, TargetError> {
         if ctx.api != Api::Http {
             return Err(TargetError::Unsupported("curl has no non-HTTP cookie API".to_owned()));
         }
+        self.clock.catch_up(now);
         Ok(self.exchange(url, &[])?.cookie)
     }
 }

@@ -14,6 +14,39 @@ pub use self::server::LoopbackServer;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use reference_jar::UnixTime;
+
+/// How many seconds of `advance` a live client sleeps through in one case
+/// ([`crate::Capabilities::sleeps_through_advance`]): enough for the corpus's short Max-Age
+/// and lax-window cases, short enough to keep a full run in minutes.
+pub const MAX_SLEEP_SECONDS: u64 = 5;
+
+/// A real-clock client's side of a case's virtual clock: between steps it sleeps as long as
+/// the case advanced, so that "two seconds later" happens for real.
+#[derive(Debug, Default)]
+pub(crate) struct RealClock {
+    at: Option<UnixTime>,
+}
+
+impl RealClock {
+    /// A new case starts at `start`.
+    pub(crate) fn reset(&mut self, start: UnixTime) {
+        self.at = Some(start);
+    }
+
+    /// Sleeps from the previous step's time to `now` (the runner only sends cases whose
+    /// advances add up to at most [`MAX_SLEEP_SECONDS`]).
+    pub(crate) fn catch_up(&mut self, now: UnixTime) {
+        let last = *self.at.get_or_insert(now);
+        if now > last {
+            let seconds = u64::try_from(now - last).unwrap_or(0).min(MAX_SLEEP_SECONDS);
+            std::thread::sleep(Duration::from_secs(seconds));
+            self.at = Some(now);
+        }
+    }
+}
 
 /// A directory removed on drop (the `tempfile` crate is only a dev-dependency here).
 #[derive(Debug)]

@@ -1,6 +1,8 @@
-//! `cookie-conformance serve`: the reference jar behind the adapter protocol
-//! (adapters/PROTOCOL.md), the protocol's reference implementation and a fixture for the HTTP
-//! target.
+//! `cookie-conformance serve`: an in-process jar behind the adapter protocol
+//! (adapters/PROTOCOL.md). With the reference jar (the default) it is the protocol's reference
+//! implementation and a fixture for the HTTP target; with `--jar cookie_store` it is the
+//! `rust-cookie-store` adapter (cookie_store driven as reqwest drives it, see
+//! targets/cookie_store.rs), so that Rust's jar is tested over the same wire as the others.
 //!
 //! A small std server: one thread per connection (the protocol's clients hold a few persistent
 //! connections), requests parsed by [`http1`], sessions kept apart, each behind its own lock so
@@ -14,29 +16,84 @@ use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use reference_jar::{Config, Jar, Profile};
+use reference_jar::Profile;
 use serde_json::{json, Value};
 
-use crate::target::{Capabilities, StoredCookie};
-use crate::targets::http::wire::{self, unb64, Batch, ErrorKind, Info, Op, WireCapabilities, WireCookie, WireError};
+use crate::case::CaseConfig;
+use crate::target::{Capabilities, Setup, Target, TargetError};
+use crate::targets::{CookieStoreTarget, ReferenceTarget};
+use crate::targets::http::wire::{self, unb64, ErrorKind, Info, Op, WireCapabilities, WireCookie, WireError};
 use http1::{read_request, write_response, ReadError};
 
 /// Sessions beyond this many are refused (the protocol asks for at least 16): a runaway
 /// client cannot exhaust memory.
 const MAX_SESSIONS: usize = 4096;
 
+/// The jars `serve` can put behind the protocol: the in-process ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ServedJar {
+    /// The reference jar (every capability).
+    #[default]
+    Reference,
+    /// cookie_store as reqwest's cookie::Jar drives it (the `rust-cookie-store` adapter).
+    CookieStore,
+}
+
+impl ServedJar {
+    /// The jar called `name` (`reference`, `cookie_store`).
+    pub fn from_name(name: &str) -> Option<ServedJar> {
+        match name {
+            "reference" => Some(ServedJar::Reference),
+            "cookie_store" => Some(ServedJar::CookieStore),
+            _ => None,
+        }
+    }
+
+    /// A fresh jar, for one session.
+    fn build(self) -> Result<Box<dyn Target + Send>, Failure> {
+        match self {
+            ServedJar::Reference => Ok(Box::new(ReferenceTarget::new())),
+            ServedJar::CookieStore => CookieStoreTarget::new()
+                .map(|t| Box::new(t) as Box<dyn Target + Send>)
+                .map_err(|e| Failure(ErrorKind::Internal, e.to_string())),
+        }
+    }
+
+    /// Its `/info`.
+    pub fn info(self) -> Info {
+        match self {
+            ServedJar::Reference => Info {
+                protocol: wire::PROTOCOL.to_owned(),
+                name: "reference".to_owned(),
+                library: Some("reference-jar".to_owned()),
+                version: Some(env!("CARGO_PKG_VERSION").to_owned()),
+                runtime: Some("Rust (cookie-conformance serve)".to_owned()),
+                configuration: Some("reference_jar::Jar with the reset's Config".to_owned()),
+                parallel: true,
+                capabilities: WireCapabilities::from_caps(&Capabilities::all(), Some("psl crate (compiled in)".to_owned())),
+            },
+            ServedJar::CookieStore => Info {
+                protocol: wire::PROTOCOL.to_owned(),
+                name: "rust-cookie-store".to_owned(),
+                library: Some("cookie_store".to_owned()),
+                version: Some(crate::targets::COOKIE_STORE_VERSION.to_owned()),
+                runtime: Some("Rust (cookie-conformance serve --jar cookie_store)".to_owned()),
+                configuration: Some(
+                    "CookieStore::new_with_public_suffix (Debian's list), fed and read as reqwest's cookie::Jar does".to_owned(),
+                ),
+                parallel: true,
+                capabilities: WireCapabilities::from_caps(
+                    &CookieStoreTarget::caps(),
+                    Some("publicsuffix crate with /usr/share/publicsuffix/public_suffix_list.dat".to_owned()),
+                ),
+            },
+        }
+    }
+}
+
 /// The `/info` of the reference jar.
 pub fn info() -> Info {
-    Info {
-        protocol: wire::PROTOCOL.to_owned(),
-        name: "reference".to_owned(),
-        library: Some("reference-jar".to_owned()),
-        version: Some(env!("CARGO_PKG_VERSION").to_owned()),
-        runtime: Some("Rust (cookie-conformance serve)".to_owned()),
-        configuration: Some("reference_jar::Jar with the reset's Config".to_owned()),
-        parallel: true,
-        capabilities: WireCapabilities::from_caps(&Capabilities::all(), Some("psl crate (compiled in)".to_owned())),
-    }
+    ServedJar::Reference.info()
 }
 
 /// A protocol error: status from its kind, and the error object.
@@ -54,12 +111,13 @@ impl Failure {
 
 /// One independent jar.
 struct Session {
-    jar: Jar,
+    jar: Box<dyn Target + Send>,
 }
 
 /// The server's shared state.
 #[derive(Default)]
 struct State {
+    served: ServedJar,
     sessions: Mutex<HashMap<String, Arc<Mutex<Session>>>>,
     next_id: AtomicU64,
     shutdown: AtomicBool,
@@ -75,14 +133,14 @@ impl State {
     fn handle(&self, method: &str, path: &str, body: &[u8]) -> Result<Value, Failure> {
         let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
         match (method, segments.as_slice()) {
-            ("GET", ["info"]) => serde_json::to_value(info()).map_err(|e| Failure(ErrorKind::Internal, e.to_string())),
+            ("GET", ["info"]) => serde_json::to_value(self.served.info()).map_err(|e| Failure(ErrorKind::Internal, e.to_string())),
             ("POST", ["sessions"]) => {
                 let mut map = self.sessions.lock().unwrap_or_else(PoisonError::into_inner);
                 if map.len() >= MAX_SESSIONS {
                     return Err(Failure(ErrorKind::Internal, format!("more than {MAX_SESSIONS} live sessions")));
                 }
                 let id = format!("s{}", self.next_id.fetch_add(1, Ordering::Relaxed));
-                map.insert(id.clone(), Arc::new(Mutex::new(Session { jar: Jar::new(Config::default()) })));
+                map.insert(id.clone(), Arc::new(Mutex::new(Session { jar: self.served.build()? })));
                 Ok(json!({ "id": id }))
             }
             ("DELETE", ["sessions", id]) => {
@@ -91,12 +149,13 @@ impl State {
             }
             ("POST", ["sessions", id, "batch"]) => {
                 let session = self.session(id)?;
-                let batch: Batch = parse(body)?;
+                // Each op is read on its own: an unknown or malformed op fails only itself (§5.5).
+                let batch: RawBatch = parse(body)?;
                 let mut s = session.lock().unwrap_or_else(PoisonError::into_inner);
                 let mut results = Vec::with_capacity(batch.ops.len());
-                for op in &batch.ops {
+                for op in batch.ops {
                     // §5.5: a failing op's result is its error object; the rest are not run.
-                    match s.apply(op) {
+                    match read_op(op).and_then(|op| s.apply(&op)) {
                         Ok(v) => results.push(v),
                         Err(f) => {
                             results.push(f.body());
@@ -125,6 +184,30 @@ impl State {
     }
 }
 
+/// A batch whose ops are not read yet.
+#[derive(serde::Deserialize)]
+struct RawBatch {
+    ops: Vec<Value>,
+}
+
+/// One op of a batch: an unknown `op` is `not_found` (as an unknown endpoint would be), a
+/// malformed one `bad_request`.
+fn read_op(op: Value) -> Result<Op, Failure> {
+    let tag = op.get("op").and_then(Value::as_str).unwrap_or_default().to_owned();
+    if !matches!(tag.as_str(), "reset" | "set" | "get" | "dump") {
+        return Err(Failure(ErrorKind::NotFound, format!("no operation `{tag}`")));
+    }
+    serde_json::from_value(op).map_err(|e| Failure::bad(format!("malformed `{tag}`: {e}")))
+}
+
+/// A target's error as a protocol error: what it cannot model is `unsupported` (§5.5).
+fn target_failure(e: TargetError) -> Failure {
+    match e {
+        TargetError::Unsupported(why) => Failure(ErrorKind::Unsupported, why),
+        TargetError::Failed(why) => Failure(ErrorKind::Internal, why),
+    }
+}
+
 fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Failure> {
     // `GET`-like requests may come without a body; `{}` is what they mean.
     let body = if body.iter().all(u8::is_ascii_whitespace) { &b"{}"[..] } else { body };
@@ -139,7 +222,8 @@ impl Session {
                 let profile = Profile::from_name(&r.profile)
                     .ok_or_else(|| Failure(ErrorKind::Unsupported, format!("unknown profile `{}`", r.profile)))?;
                 let config = r.config.to_config(profile).map_err(Failure::bad)?;
-                self.jar = Jar::new(config);
+                let setup = Setup { profile, config, options: CaseConfig::default(), start: r.now, case: String::new() };
+                self.jar.reset(&setup).map_err(target_failure)?;
                 Ok(json!({}))
             }
             Op::Set(s) => {
@@ -148,20 +232,20 @@ impl Session {
                 for l in &s.set_cookie {
                     lines.push(unb64(l).map_err(Failure::bad)?);
                 }
-                for line in &lines {
-                    // A rejected cookie is a result, not an error (§5.2).
-                    let _ = self.jar.set_cookie(&s.url, line, &ctx, s.now);
-                }
+                // A rejected cookie is a result, not an error (§5.2).
+                self.jar.set_cookies(&s.url, &lines, &ctx, s.now).map_err(target_failure)?;
                 Ok(json!({}))
             }
             Op::Get(g) => {
                 let ctx = g.context.to_context().map_err(Failure::bad)?;
-                let header = self.jar.cookie_header(&g.url, &ctx, g.now);
+                let header = self.jar.cookie_header(&g.url, &ctx, g.now).map_err(target_failure)?;
                 Ok(json!({ "cookie": header.map(|h| wire::b64(&h)) }))
             }
             Op::Dump(d) => {
-                let cookies: Vec<WireCookie> =
-                    self.jar.cookies(d.now).into_iter().map(|c| WireCookie::from_stored(&StoredCookie::from(c))).collect();
+                let Some(stored) = self.jar.dump(d.now).map_err(target_failure)? else {
+                    return Err(Failure(ErrorKind::Unsupported, "this jar cannot list its cookies".to_owned()));
+                };
+                let cookies: Vec<WireCookie> = stored.iter().map(WireCookie::from_stored).collect();
                 Ok(json!({ "cookies": cookies }))
             }
         }
@@ -175,10 +259,15 @@ pub struct Server {
 }
 
 impl Server {
-    /// Binds `127.0.0.1:port` (0: any free port).
+    /// Binds `127.0.0.1:port` (0: any free port) to serve the reference jar.
     pub fn bind(port: u16) -> std::io::Result<Server> {
+        Server::bind_jar(port, ServedJar::Reference)
+    }
+
+    /// Binds `127.0.0.1:port` (0: any free port) to serve `jar`.
+    pub fn bind_jar(port: u16, jar: ServedJar) -> std::io::Result<Server> {
         let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))?;
-        Ok(Server { listener, state: Arc::new(State::default()) })
+        Ok(Server { listener, state: Arc::new(State { served: jar, ..State::default() }) })
     }
 
     /// The port it listens on.
@@ -236,11 +325,11 @@ fn connection(stream: TcpStream, state: &State, port: u16) {
     }
 }
 
-/// `cookie-conformance serve [--port P]`: binds, prints `LISTENING <port>` (PROTOCOL.md §2),
-/// serves until `POST /shutdown` (or a signal, which ends the process).
-pub fn main(port: u16) -> std::io::Result<()> {
+/// `cookie-conformance serve [--port P] [--jar J]`: binds, prints `LISTENING <port>`
+/// (PROTOCOL.md §2), serves until `POST /shutdown` (or a signal, which ends the process).
+pub fn main(port: u16, jar: ServedJar) -> std::io::Result<()> {
     use std::io::Write as _;
-    let server = Server::bind(port)?;
+    let server = Server::bind_jar(port, jar)?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "LISTENING {}", server.port())?;
     out.flush()?;
@@ -290,6 +379,9 @@ mod tests {
         assert_eq!(results.len(), 3, "{b}");
         assert_eq!(results[1], json!({"cookie": null}));
         assert_eq!(results[2]["kind"], "unsupported");
+        let bogus = r#"{"ops":[{"op":"get","url":"https://a.example/","now":1},{"op":"bogus"},{"op":"get","url":"https://a.example/","now":1}]}"#;
+        let (_, b) = call(&s, "POST", &format!("{base}/batch"), bogus);
+        assert_eq!((b["results"].as_array().map(Vec::len), &b["results"][1]["kind"]), (Some(2), &json!("not_found")), "{b}");
         assert_eq!(call(&s, "DELETE", &base, "").0, 200);
         assert_eq!(call(&s, "DELETE", &base, "").0, 404);
     }

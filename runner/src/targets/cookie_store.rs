@@ -86,6 +86,9 @@ fn load_list(path: &str) -> Result<publicsuffix::List, PslError> {
         .map_err(|e| PslError::Parse { path: path.to_owned(), message: e.to_string() })
 }
 
+/// The cookie_store version the runner is built with (Cargo.lock pins it).
+pub const COOKIE_STORE_VERSION: &str = "0.22.1";
+
 /// cookie_store 0.22, driven as reqwest's `cookie::Jar` drives it (see the module docs).
 #[derive(Debug)]
 pub struct CookieStoreTarget {
@@ -106,6 +109,23 @@ impl CookieStoreTarget {
             without_psl: None,
             use_psl: true,
         })
+    }
+
+    /// What it can model (also the `rust-cookie-store` adapter's `/info`).
+    pub fn caps() -> Capabilities {
+        Capabilities {
+            virtual_clock: false,
+            script_api: false,
+            same_site_contexts: false,
+            partitioned: false,
+            third_party_policies: Vec::new(),
+            // cookie_store implements RFC 6265 (its documentation says so); the suite judges
+            // it against 6265bis too, the spec this suite is about.
+            profiles: vec![Profile::Rfc6265, Profile::Rfc6265bis],
+            configurable: vec![ConfigKey::RejectPublicSuffixes],
+            storage_dump: true,
+            sleeps_through_advance: 0,
+        }
     }
 
     fn store(&mut self) -> &mut CookieStore {
@@ -135,22 +155,11 @@ fn unix_time(t: time::OffsetDateTime) -> UnixTime {
 
 impl Target for CookieStoreTarget {
     fn name(&self) -> String {
-        "cookie_store 0.22.1 (as reqwest's Jar, with a public suffix list)".to_owned()
+        format!("cookie_store {COOKIE_STORE_VERSION} (as reqwest's Jar, with a public suffix list)")
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            virtual_clock: false,
-            script_api: false,
-            same_site_contexts: false,
-            partitioned: false,
-            third_party_policies: Vec::new(),
-            // cookie_store implements RFC 6265 (its documentation says so); the suite judges
-            // it against 6265bis too, the spec this suite is about.
-            profiles: vec![Profile::Rfc6265, Profile::Rfc6265bis],
-            configurable: vec![ConfigKey::RejectPublicSuffixes],
-            storage_dump: true,
-        }
+        CookieStoreTarget::caps()
     }
 
     fn reset(&mut self, setup: &Setup) -> Result<(), TargetError> {

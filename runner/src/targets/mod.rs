@@ -7,7 +7,7 @@ mod cookie_store;
 pub mod http;
 mod reference;
 
-pub use self::cookie_store::{CookieStoreTarget, PslError};
+pub use self::cookie_store::{CookieStoreTarget, PslError, COOKIE_STORE_VERSION};
 pub use reference::ReferenceTarget;
 
 use crate::target::Target;

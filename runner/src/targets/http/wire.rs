@@ -155,6 +155,8 @@ impl WireCapabilities {
             profiles,
             configurable,
             storage_dump: self.storage_dump,
+            // Adapters take `now` or the real time; none sleeps (the protocol has no such field).
+            sleeps_through_advance: 0,
         };
         (caps, unknown)
     }
