@@ -37,6 +37,9 @@ pub struct Measurement {
     pub errors: u64,
     /// Wall time.
     pub elapsed: Duration,
+    /// Mean milliseconds of the two-step trials (one `set`, one `expect`) of the first pass:
+    /// a plain "set a cookie, read it back" case, the measure given for live clients.
+    pub two_step_ms: Option<f64>,
 }
 
 impl Measurement {
@@ -64,7 +67,17 @@ fn steps_of(case: &Case) -> u64 {
 /// `min_time` has passed.
 pub fn measure<T: Target + Send>(label: &str, workers: &mut [T], pairs: &[(&Case, Profile)], min_time: Duration) -> Measurement {
     let Some(first) = workers.first() else {
-        return Measurement { target: label.to_owned(), name: String::new(), workers: 0, trials: 0, steps: 0, passes: 0, errors: 0, elapsed: Duration::ZERO };
+        return Measurement {
+            target: label.to_owned(),
+            name: String::new(),
+            workers: 0,
+            trials: 0,
+            steps: 0,
+            passes: 0,
+            errors: 0,
+            elapsed: Duration::ZERO,
+            two_step_ms: None,
+        };
     };
     let caps = first.capabilities();
     let name = first.name();
@@ -79,10 +92,24 @@ pub fn measure<T: Target + Send>(label: &str, workers: &mut [T], pairs: &[(&Case
     let per_pass: u64 = runnable.iter().map(|(c, _)| steps_of(c)).sum();
     let started = Instant::now();
     let (mut passes, mut errors) = (0u64, 0u64);
+    let two_step: std::collections::HashSet<(String, String)> = runnable
+        .iter()
+        .filter(|(c, _)| steps_of(c) == 2)
+        .map(|(c, p)| (c.full_name(), p.name().to_owned()))
+        .collect();
+    let mut two_step_ms = None;
     loop {
         let results = run_parallel(workers, &runnable, &plain(&caps), &|_| {});
         if passes == 0 {
             errors = results.iter().filter(|r| r.outcome == Outcome::Error).count() as u64;
+            let times: Vec<u64> = results
+                .iter()
+                .filter(|r| two_step.contains(&(r.case.clone(), r.profile.clone())))
+                .map(|r| r.duration_us)
+                .collect();
+            if !times.is_empty() {
+                two_step_ms = Some(times.iter().sum::<u64>() as f64 / times.len() as f64 / 1000.0);
+            }
         }
         passes += 1;
         if started.elapsed() >= min_time || runnable.is_empty() {
@@ -99,6 +126,7 @@ pub fn measure<T: Target + Send>(label: &str, workers: &mut [T], pairs: &[(&Case
         passes,
         errors,
         elapsed,
+        two_step_ms,
     }
 }
 
@@ -106,18 +134,28 @@ pub fn measure<T: Target + Send>(label: &str, workers: &mut [T], pairs: &[(&Case
 pub fn render(ms: &[Measurement]) -> String {
     let fastest = ms.iter().map(Measurement::steps_per_second).fold(0.0_f64, f64::max);
     let mut out = format!(
-        "{:<24} {:>7} {:>9} {:>11} {:>7} {:>8} {:>12} {:>9} {:>10} {:>9}\n",
-        "target", "workers", "trials", "steps", "passes", "errors", "steps/s", "vs best", "ms/trial", "ms/step"
+        "{:<24} {:>7} {:>9} {:>11} {:>7} {:>8} {:>12} {:>9} {:>10} {:>9} {:>10}\n",
+        "target", "workers", "trials", "steps", "passes", "errors", "steps/s", "vs best", "ms/trial", "ms/step", "ms/2-step"
     );
     for m in ms {
         let sps = m.steps_per_second();
         let ratio = if sps > 0.0 { fastest / sps } else { f64::INFINITY };
         out.push_str(&format!(
-            "{:<24} {:>7} {:>9} {:>11} {:>7} {:>8} {:>12.0} {:>8.1}x {:>10.3} {:>9.3}\n",
-            m.target, m.workers, m.trials, m.steps, m.passes, m.errors, sps, ratio, m.ms_per_trial(), m.ms_per_step()
+            "{:<24} {:>7} {:>9} {:>11} {:>7} {:>8} {:>12.0} {:>8.1}x {:>10.3} {:>9.3} {:>10}\n",
+            m.target,
+            m.workers,
+            m.trials,
+            m.steps,
+            m.passes,
+            m.errors,
+            sps,
+            ratio,
+            m.ms_per_trial(),
+            m.ms_per_step(),
+            m.two_step_ms.map_or("-".to_owned(), |ms| format!("{ms:.3}"))
         ));
     }
-    out.push_str("(ms/trial and ms/step are per worker: a session's latency, not the aggregate)\n");
+    out.push_str("(ms/trial and ms/step are per worker: a session's latency; ms/2-step: the mean time of one set-then-expect trial)\n");
     out
 }
 
@@ -130,12 +168,18 @@ mod tests {
     #[test]
     fn measures_whole_passes() {
         let corpus = Corpus::embedded().unwrap();
-        let pairs: Vec<(&Case, Profile)> = corpus.cases().iter().take(20).map(|c| (c, Profile::Rfc6265bis)).collect();
+        // Ten two-step cases (one set, one expect) and ten others.
+        let (two, other): (Vec<&Case>, Vec<&Case>) = corpus.cases().iter().partition(|c| steps_of(c) == 2);
+        let pairs: Vec<(&Case, Profile)> =
+            two.into_iter().take(10).chain(other.into_iter().take(10)).map(|c| (c, Profile::Rfc6265bis)).collect();
         let mut w = vec![ReferenceTarget::new(), ReferenceTarget::new()];
         let m = measure("reference", &mut w, &pairs, Duration::ZERO);
         assert_eq!((m.passes, m.trials, m.workers, m.errors), (1, 20, 2, 0));
         assert!(m.steps >= 20 && m.steps_per_second() > 0.0);
-        let table = render(&[m.clone(), Measurement { target: "slow".into(), elapsed: m.elapsed * 4, ..m }]);
+        let table = render(&[m.clone(), Measurement { target: "slow".into(), elapsed: m.elapsed * 4, ..m.clone() }]);
         assert!(table.contains("1.0x") && table.contains("4.0x"), "{table}");
+        assert!(m.two_step_ms.is_some_and(|ms| ms >= 0.0), "{:?}", m.two_step_ms);
+        let none = measure("reference", &mut w, &pairs[10..], Duration::ZERO);
+        assert_eq!(none.two_step_ms, None, "no two-step trial, no figure");
     }
 }
