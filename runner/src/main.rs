@@ -149,18 +149,19 @@ fn main() -> ExitCode {
             Ok(true)
         }
         Command::Targets => {
+            let mut out = String::new();
             for t in targets::REGISTRY {
-                println!("{:12} {}", t.name, t.description);
+                out.push_str(&format!("{:22} {}\n", t.name, t.description));
             }
             let path = cookie_conformance::targets_file::TargetsFile::default_path();
             if let Ok(file) = cookie_conformance::targets_file::TargetsFile::load(&path) {
                 for a in &file.adapters {
                     let lib = a.library.as_deref().unwrap_or("");
-                    println!("{:12} adapter ({}): {lib}", a.name, path.display());
+                    out.push_str(&format!("{:22} adapter ({}): {lib}\n", a.name, path.display()));
                 }
             }
-            println!("adapter:URL  an adapter already running at URL (adapters/PROTOCOL.md)");
-            Ok(true)
+            out.push_str(&format!("{:22} an adapter already running at URL (adapters/PROTOCOL.md)\n", "adapter:URL"));
+            print_out(&out)
         }
         Command::List(args) => list(args),
         Command::Import(args) => cookie_conformance::import::main(args),
@@ -228,14 +229,24 @@ fn list(args: ListArgs) -> anyhow::Result<bool> {
         Some(name) => Some(build_target(name)?.capabilities()),
         None => None,
     };
+    let mut out = String::new();
     for (case, profile) in selection(&args.select).pairs(&corpus) {
         let skip = caps.as_ref().and_then(|c| Needs::of(case, profile).unmet(profile, c));
         match skip {
-            Some(why) => println!("[{profile}] {}  ({})  SKIP: {why}", case.full_name(), case.origin),
-            None => println!("[{profile}] {}  ({})", case.full_name(), case.origin),
+            Some(why) => out.push_str(&format!("[{profile}] {}  ({})  SKIP: {why}\n", case.full_name(), case.origin)),
+            None => out.push_str(&format!("[{profile}] {}  ({})\n", case.full_name(), case.origin)),
         }
     }
-    Ok(true)
+    print_out(&out)
+}
+
+/// Writes a listing to stdout; a reader that stops early (`| head`) is not an error.
+fn print_out(text: &str) -> anyhow::Result<bool> {
+    use std::io::Write as _;
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e).context("writing to stdout"),
+        _ => Ok(true),
+    }
 }
 
 fn run(args: RunArgs) -> anyhow::Result<bool> {
