@@ -305,23 +305,14 @@ impl Store {
         }
     }
 
-    /// Inserts `cookie`, replacing the cookie with its identity; returns the replaced cookie.
-    pub fn insert(&mut self, cookie: Cookie) -> Option<Cookie> {
-        let flag = self.host_only_in_identity;
-        if self.group(cookie.domain()).is_none() {
-            let key = site_key(cookie.domain()).to_owned();
-            self.sites.entry(key).or_default().push(cookie.domain().to_owned());
-            let group = DomainCookies::new(cookie.domain());
-            self.domains.insert_unique(domain_hash(group.domain.as_bytes()), group, |g| domain_hash(g.domain.as_bytes()));
-        }
-        let group = group_mut(&mut self.domains, cookie.domain())?;
-        let hash = identity(&cookie, flag).hash_value();
-        let old = group.find(hash, &identity(&cookie, flag), flag).map(|at| group.remove_at(at, flag));
-        group.add(hash, cookie, flag);
-        if old.is_none() {
-            self.len += 1;
-        }
-        old
+    /// Stores `cookie`, the first of its domain: a new group, indexed by its site.
+    fn insert_first_of_domain(&mut self, cookie: Cookie) {
+        let domain = cookie.domain();
+        self.sites.entry(site_key(domain).to_owned()).or_default().push(domain.to_owned());
+        let mut group = DomainCookies::new(domain);
+        group.add(identity(&cookie, self.host_only_in_identity).hash_value(), cookie, self.host_only_in_identity);
+        self.domains.insert_unique(domain_hash(group.domain.as_bytes()), group, |g| domain_hash(g.domain.as_bytes()));
+        self.len += 1;
     }
 
     /// §5.7 steps 23-24 in one lookup: evicts the expired cookies of the new cookie's domain,
@@ -341,7 +332,7 @@ impl Store {
         let Some(group) = group_mut(&mut self.domains, cookie.domain()) else {
             let over = (!expired && per_domain_limit == 0).then(|| cookie.domain().to_owned());
             if !expired {
-                self.insert(cookie);
+                self.insert_first_of_domain(cookie);
             }
             return Ok((false, over));
         };

@@ -78,19 +78,15 @@ impl Needs {
         if !caps.profiles.contains(&profile) {
             why.push(format!("profile {profile}"));
         }
-        if !caps.virtual_clock {
-            if self.virtual_clock {
-                why.push("a virtual clock (`now`, `advance`, or an Expires date after the start)".to_owned());
-            } else if self.advance > caps.sleeps_through_advance {
-                why.push(if caps.sleeps_through_advance == 0 {
-                    "a virtual clock (`now`, `advance`, or an Expires date after the start)".to_owned()
-                } else {
-                    format!(
-                        "a virtual clock for `advance` steps of {} s in all (on the real clock it sleeps through at most {} s)",
-                        self.advance, caps.sleeps_through_advance
-                    )
-                });
-            }
+        if !caps.virtual_clock && (self.virtual_clock || self.advance > caps.sleeps_through_advance) {
+            why.push(if self.virtual_clock || caps.sleeps_through_advance == 0 {
+                "a virtual clock (`now`, `advance`, or an Expires date after the start)".to_owned()
+            } else {
+                format!(
+                    "a virtual clock for `advance` steps of {} s in all (on the real clock it sleeps through at most {} s)",
+                    self.advance, caps.sleeps_through_advance
+                )
+            });
         }
         if self.script_api && !caps.script_api {
             why.push("the script API (`api: script`)".to_owned());
