@@ -5,9 +5,11 @@
 //! The whole corpus: `cookie-conformance run --target chromium --xfail runner/xfail/chromium.yaml`
 //! (about 90 s); a CI subset: add `--tag samesite`.
 
+mod live_common;
+
 use cookie_conformance::live::ChromiumTarget;
-use cookie_conformance::reference_jar::Profile;
-use cookie_conformance::{Corpus, Outcome, Target};
+use cookie_conformance::Target;
+use live_common::{failures, started};
 
 /// Cases Chromium passes: same-site basics and cross-site contexts of each kind.
 const CASES: &[&str] = &[
@@ -21,22 +23,7 @@ const CASES: &[&str] = &[
 
 #[test]
 fn corpus_cases_pass_against_live_chromium() {
-    let mut target = match ChromiumTarget::new() {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("skipped: the chromium target cannot start: {e}");
-            return;
-        }
-    };
-    let caps = target.capabilities();
-    let corpus = Corpus::embedded().expect("the embedded corpus loads");
-    let mut bad = Vec::new();
-    for name in CASES {
-        let case = corpus.get(name).unwrap_or_else(|| panic!("no case named {name:?} in the corpus"));
-        let r = cookie_conformance::run_case(&mut target, &caps, case, Profile::Rfc6265bis, None, false);
-        if r.outcome != Outcome::Pass {
-            bad.push(format!("{} [{}]: {}", r.case, r.outcome.name(), r.detail.or(r.reason).unwrap_or_default()));
-        }
-    }
+    let Some(mut target) = started(ChromiumTarget::new(), "chromium") else { return };
+    let bad = failures(&mut target, CASES);
     assert!(bad.is_empty(), "{} via {}:\n{}", bad.len(), target.name(), bad.join("\n"));
 }

@@ -5,9 +5,11 @@
 //! The whole corpus takes minutes (one curl process per step); run it with
 //! `cookie-conformance run --target curl --xfail runner/xfail/curl.yaml`.
 
+mod live_common;
+
 use cookie_conformance::live::CurlTarget;
-use cookie_conformance::reference_jar::Profile;
-use cookie_conformance::{Corpus, Outcome, Target};
+use cookie_conformance::{Corpus, Outcome};
+use live_common::{failures, run_named, started};
 
 /// Cases curl 7.88 passes, over http and https, across areas (none needs a capability curl
 /// lacks).
@@ -24,23 +26,8 @@ const CASES: &[&str] = &[
 
 #[test]
 fn corpus_cases_pass_against_live_curl() {
-    let mut target = match CurlTarget::new() {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("skipped: the curl target cannot start: {e}");
-            return;
-        }
-    };
-    let caps = target.capabilities();
-    let corpus = Corpus::embedded().expect("the embedded corpus loads");
-    let mut bad = Vec::new();
-    for name in CASES {
-        let case = corpus.get(name).unwrap_or_else(|| panic!("no case named {name:?} in the corpus"));
-        let r = cookie_conformance::run_case(&mut target, &caps, case, Profile::Rfc6265bis, None, false);
-        if r.outcome != Outcome::Pass {
-            bad.push(format!("{} [{}]: {}", r.case, r.outcome.name(), r.detail.or(r.reason).unwrap_or_default()));
-        }
-    }
+    let Some(mut target) = started(CurlTarget::new(), "curl") else { return };
+    let bad = failures(&mut target, CASES);
     assert!(bad.is_empty(), "{} via {}:\n{}", bad.len(), target.version(), bad.join("\n"));
 }
 
@@ -48,17 +35,9 @@ fn corpus_cases_pass_against_live_curl() {
 fn a_known_curl_divergence_is_observed() {
     // §5.1.1 step 3 maps the two-digit year 70 to 1970; curl maps it to 2070 (see
     // xfail/curl.yaml), so the expired cookie survives: the target reports what curl does.
-    let mut target = match CurlTarget::new() {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("skipped: the curl target cannot start: {e}");
-            return;
-        }
-    };
-    let caps = target.capabilities();
+    let Some(mut target) = started(CurlTarget::new(), "curl") else { return };
     let corpus = Corpus::embedded().expect("the embedded corpus loads");
-    let case = corpus.get("two-digit year 70 is 1970").expect("case present");
-    let r = cookie_conformance::run_case(&mut target, &caps, case, Profile::Rfc6265bis, None, false);
+    let r = run_named(&mut target, &corpus, "two-digit year 70 is 1970");
     assert_eq!(r.outcome, Outcome::Fail, "{r:?}");
     assert_eq!(r.actual, Some(serde_json::json!("a=new")), "{r:?}");
 }
