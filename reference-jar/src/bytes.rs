@@ -58,7 +58,7 @@ mod tests {
         assert_eq!(short.as_bytes(), b"sid=abc");
         let edge = vec![b'x'; INLINE];
         assert!(matches!(SmallBytes::concat(&[&edge]), SmallBytes::Inline { .. }));
-        let long = vec![b'y'; INLINE + 1];
+        let long = [b'y'; INLINE + 1];
         let heap = SmallBytes::concat(&[&long[..1], &long[1..]]);
         assert!(matches!(heap, SmallBytes::Heap(_)));
         assert_eq!(heap.as_bytes(), &long[..]);

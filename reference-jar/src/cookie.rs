@@ -140,7 +140,12 @@ impl Cookie {
     /// The canonical domain: the request host for host-only cookies, else the Domain attribute.
     pub fn domain(&self) -> &str {
         // Stored from a `&str`, so always UTF-8; the fallback is unreachable.
-        std::str::from_utf8(&self.text.as_bytes()[self.domain_start()..]).unwrap_or_default()
+        std::str::from_utf8(self.domain_bytes()).unwrap_or_default()
+    }
+
+    /// The domain's bytes, for comparisons (no UTF-8 check).
+    pub(crate) fn domain_bytes(&self) -> &[u8] {
+        &self.text.as_bytes()[self.domain_start()..]
     }
 
     /// The partition key as text.

@@ -12,7 +12,7 @@ use crate::reason::{Exclusion, Rejection};
 use crate::request::{RequestUri, UriError};
 use crate::set_cookie::{self, starts_with_ignore_case, Attribute, ParsedCookie};
 use crate::site::Site;
-use crate::store::{self_and_parents, Store};
+use crate::store::Store;
 use crate::{UnixTime, EARLIEST, LATEST};
 
 /// What became of a set-cookie-string.
@@ -529,12 +529,9 @@ impl Jar {
         bytes.clear();
         let mut refs: Vec<(u64, CookieRef)> = Vec::new();
         // §5.7: expired cookies are evicted whenever they exist; this is where we see them.
-        self.store.visit_evicting_expired(self_and_parents(host, uri.is_ip()), now, |domain, group| {
-            // A group of host-only cookies of another host: every one is excluded (step 3's
-            // host-only condition), so only an explanation needs to read them.
-            if !explain && domain != host && !group.has_domain_cookies() {
-                return;
-            }
+        // A parent's group of host-only cookies only holds cookies step 3's host-only condition
+        // excludes: only an explanation needs to read it.
+        self.store.visit_evicting_expired(host, uri.is_ip(), explain, now, |domain, group| {
             let facts = DomainFacts::new(host, domain);
             for cookie in group.iter_mut() {
                 match exclusion(cookie, &facts, &request) {

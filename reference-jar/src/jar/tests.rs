@@ -555,6 +555,28 @@ mod properties {
         ]
     }
 
+    #[derive(Debug, Clone)]
+    enum StoreOp {
+        Set { host: &'static str, name: u8, domain_attr: bool, path: &'static str, max_age: Option<i64>, advance: i64 },
+        Get { host: &'static str, advance: i64 },
+        EvictExpired,
+        EndSession,
+    }
+
+    /// Operations on a few related hosts, with enough names for a domain's group to outgrow
+    /// its linear search, short lifetimes, deletions and session ends.
+    fn store_op() -> impl Strategy<Value = StoreOp> {
+        let host = prop_oneof![Just("example.com"), Just("www.example.com"), Just("a.www.example.com"), Just("example.org")];
+        let path = prop_oneof![Just("/"), Just("/a")];
+        let max_age = prop_oneof![Just(None), Just(Some(0)), (1i64..5).prop_map(Some), Just(Some(1000))];
+        prop_oneof![
+            6 => (host.clone(), 0u8..14, any::<bool>(), path, max_age, 0i64..3).prop_map(|(host, name, domain_attr, path, max_age, advance)| StoreOp::Set { host, name, domain_attr, path, max_age, advance }),
+            2 => (host, 0i64..3).prop_map(|(host, advance)| StoreOp::Get { host, advance }),
+            1 => Just(StoreOp::EvictExpired),
+            1 => Just(StoreOp::EndSession),
+        ]
+    }
+
     fn context() -> impl Strategy<Value = Context> {
         (any::<bool>(), any::<bool>(), any::<bool>(), prop_oneof![Just("GET"), Just("POST")]).prop_map(
             |(script, cross, nav, method)| Context {
@@ -611,6 +633,45 @@ mod properties {
             // ... and the header alone (which skips what only an explanation reads) is the
             // explained retrieval's cookie-string.
             prop_assert_eq!(again.cookie_header(request, &ctx, now2), retrieval.cookie_string);
+        }
+
+        /// The store's indexes (groups by domain, identity indexes of large groups, the set of
+        /// domains holding domain cookies, sites) agree with its cookies after every operation,
+        /// and a header, which skips parents holding only host-only cookies, is the explained
+        /// retrieval's cookie-string, which reads every parent.
+        #[test]
+        fn store_indexes_stay_consistent(
+            ops in proptest::collection::vec(store_op(), 1..60),
+            per_domain in prop_oneof![Just(usize::MAX), 1usize..12],
+            total in prop_oneof![Just(usize::MAX), 1usize..30],
+            profile in prop_oneof![Just(Profile::Rfc6265), Just(Profile::Rfc6265bis)],
+        ) {
+            let mut j = jar_with(|c| { c.profile = profile; c.max_cookies_per_domain = per_domain; c.max_cookies_total = total; });
+            let mut now = T0;
+            for op in &ops {
+                match op {
+                    StoreOp::Set { host, name, domain_attr, path, max_age, advance } => {
+                        now += advance;
+                        let mut line = format!("n{name}=v; Path={path}");
+                        if *domain_attr {
+                            line.push_str("; Domain=example.com");
+                        }
+                        if let Some(age) = max_age {
+                            line.push_str(&format!("; Max-Age={age}"));
+                        }
+                        let _ = j.set_cookie(&format!("https://{host}/"), line.as_bytes(), &Context::http(), now);
+                    }
+                    StoreOp::Get { host, advance } => {
+                        now += advance;
+                        let url = format!("https://{host}/a/");
+                        let header = j.cookie_header(&url, &Context::http(), now);
+                        prop_assert_eq!(header, j.retrieve(&url, &Context::http(), now).cookie_string);
+                    }
+                    StoreOp::EvictExpired => j.evict_expired(now),
+                    StoreOp::EndSession => j.end_session(),
+                }
+                j.store.assert_consistent();
+            }
         }
 
         #[test]
