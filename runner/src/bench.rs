@@ -19,7 +19,7 @@ use crate::target::Target;
 use crate::targets::http::workers::{plain, run_parallel};
 
 /// One target's measurement.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Measurement {
     /// The name asked for.
     pub target: String,
@@ -67,17 +67,7 @@ fn steps_of(case: &Case) -> u64 {
 /// `min_time` has passed.
 pub fn measure<T: Target + Send>(label: &str, workers: &mut [T], pairs: &[(&Case, Profile)], min_time: Duration) -> Measurement {
     let Some(first) = workers.first() else {
-        return Measurement {
-            target: label.to_owned(),
-            name: String::new(),
-            workers: 0,
-            trials: 0,
-            steps: 0,
-            passes: 0,
-            errors: 0,
-            elapsed: Duration::ZERO,
-            two_step_ms: None,
-        };
+        return Measurement { target: label.to_owned(), ..Measurement::default() };
     };
     let caps = first.capabilities();
     let name = first.name();

@@ -114,17 +114,14 @@ impl CookieStoreTarget {
     /// What it can model (also the `rust-cookie-store` adapter's `/info`).
     pub fn caps() -> Capabilities {
         Capabilities {
-            virtual_clock: false,
-            script_api: false,
-            same_site_contexts: false,
-            partitioned: false,
-            third_party_policies: Vec::new(),
             // cookie_store implements RFC 6265 (its documentation says so); the suite judges
             // it against 6265bis too, the spec this suite is about.
             profiles: vec![Profile::Rfc6265, Profile::Rfc6265bis],
             configurable: vec![ConfigKey::RejectPublicSuffixes],
             storage_dump: true,
-            sleeps_through_advance: 0,
+            // No virtual clock, script API, SameSite contexts, partitions, third-party
+            // policies or sleeping through advances.
+            ..Capabilities::default()
         }
     }
 
