@@ -408,14 +408,14 @@ impl Engine {
     /// target stores the cookie names the class. (Targets that can dump their storage only.)
     fn refine_not_stored(&mut self, i: usize, scenario: &Scenario, upto: usize, trace: &OracleTrace, d: &Diff) -> Option<Class> {
         let (step, index) = d.origin?;
-        let rec = trace.lines.iter().find(|l| (l.step, l.index) == (step, index))?;
+        let rec = trace.line((step, index))?;
         let (name, value) = rec.pair.clone()?;
         if std::str::from_utf8(&rec.bytes).is_err() {
             return None;
         }
         let Some(Step::Set { at, .. }) = scenario.steps.get(step) else { return None };
         let stores = |engine: &mut Engine, s: &Scenario| {
-            engine.dump_before(i, s, upto).is_some_and(|dump| dump.iter().any(|c| c.name == name && c.value == value))
+            engine.dump_before(i, s, upto).is_some_and(|dump| holds_pair(&dump, &name, &value))
         };
         // The attributes as §5.6 splits them: at every ";" after the first.
         let bytes = &rec.bytes;
@@ -506,9 +506,8 @@ impl Engine {
                                     if diff.direction != Direction::Missing {
                                         continue;
                                     }
-                                    let held = diff.origin.and_then(|o| trace.lines.iter().find(|l| (l.step, l.index) == o)).and_then(|l| l.pair.as_ref()).is_none_or(|(n, v)| {
-                                        dump.iter().any(|c| c.name == *n && c.value == *v)
-                                    });
+                                    let pair = diff.origin.and_then(|o| trace.line(o)).and_then(|l| l.pair.as_ref());
+                                    let held = pair.is_none_or(|(n, v)| holds_pair(&dump, n, v));
                                     if !held {
                                         if let Some(class) = self.refine_not_stored(i, scenario, expect.step, &trace, diff) {
                                             diff.class = class;
@@ -653,6 +652,11 @@ impl Engine {
         }
         m
     }
+}
+
+/// Whether a target's storage dump holds a cookie with this name and value.
+fn holds_pair(dump: &[crate::target::StoredCookie], name: &[u8], value: &[u8]) -> bool {
+    dump.iter().any(|c| c.name == name && c.value == value)
 }
 
 /// A column at a disagreement: key, whether it skipped the scenario, its difference labels,

@@ -117,6 +117,11 @@ pub struct OracleTrace {
 }
 
 impl OracleTrace {
+    /// The record of the line at `(step, index)`.
+    pub fn line(&self, (step, index): (usize, usize)) -> Option<&LineRecord> {
+        self.lines.iter().find(|l| (l.step, l.index) == (step, index))
+    }
+
     /// Replays `scenario` on a fresh reference jar with `config`, recording everything.
     pub fn replay(scenario: &Scenario, config: &Config) -> OracleTrace {
         let mut jar = Jar::new(config.clone());
