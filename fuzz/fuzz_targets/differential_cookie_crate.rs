@@ -23,7 +23,7 @@ fuzz_target!(|input: LineInput| {
     ENGINE.with(|cell| {
         let mut cell = cell.borrow_mut();
         let engine = cell.get_or_insert_with(|| {
-            build_engine(&["reference".to_owned(), "cookie".to_owned()], &quirks::default_dir()).expect("builds")
+            build_engine(&["reference".to_owned(), "cookie".to_owned()], &cookie_conformance_cli::fuzz::quirk_dir()).expect("builds")
         });
         let at = Place::SIMPLEST;
         let scenario = Scenario {

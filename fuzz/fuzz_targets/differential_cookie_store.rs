@@ -24,7 +24,7 @@ fuzz_target!(|scenario: Scenario| {
     ENGINE.with(|cell| {
         let mut cell = cell.borrow_mut();
         let engine = cell.get_or_insert_with(|| {
-            build_engine(&["reference".to_owned(), "cookie_store".to_owned()], &quirks::default_dir())
+            build_engine(&["reference".to_owned(), "cookie_store".to_owned()], &cookie_conformance_cli::fuzz::quirk_dir())
                 .expect("the cookie_store target starts (it needs a public suffix list: PSL_FILE)")
         });
         let mut scenario = scenario;

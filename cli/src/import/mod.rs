@@ -1,0 +1,90 @@
+//! Importers: other cookie test corpora converted into cases of this suite's format
+//! (`cases/README.md`), so that any target can run them. `cookie-conformance import SOURCE`.
+//!
+//! - [`http_state`]: the IETF http-state working group's parser corpus (RFC 6265 era).
+
+pub mod http_state;
+pub mod yaml;
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use reference_jar::Profile;
+
+/// `cookie-conformance import`: the corpus to convert.
+#[derive(clap::Args, Debug)]
+pub struct ImportArgs {
+    /// The source corpus.
+    #[command(subcommand)]
+    pub source: Source,
+}
+
+/// The corpora `import` knows.
+#[derive(clap::Subcommand, Debug)]
+pub enum Source {
+    /// The http-state parser corpus (tests/data/parser/NAME-test and NAME-expected, not
+    /// parser.json): one case per test, tagged http-state and rfc6265, clock in 2011.
+    HttpState(HttpStateArgs),
+}
+
+/// `import http-state DIR [--out DIR] [--profile P]... [--now TIME]`.
+#[derive(clap::Args, Debug)]
+pub struct HttpStateArgs {
+    /// The corpus: its root, or the folder holding the NAME-test files.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Write one case file per test group into this directory (created if needed); without
+    /// it, all cases go to standard output as one file.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// The profiles the cases run under (repeatable). Default: rfc6265, whose expectations
+    /// they are; give rfc6265bis to measure how far 6265bis moved from them.
+    #[arg(long = "profile", value_name = "P", value_parser = parse_profile)]
+    pub profiles: Vec<Profile>,
+    /// The clock of the cases (RFC 3339). Default: 2011-04-01T00:00:00Z, the corpus's era.
+    #[arg(long, value_name = "TIME", value_parser = parse_now)]
+    pub now: Option<i64>,
+}
+
+fn parse_profile(s: &str) -> Result<Profile, String> {
+    Profile::from_name(s).ok_or_else(|| {
+        format!("unknown profile `{s}` (expected one of {})", Profile::ALL.map(Profile::name).join(", "))
+    })
+}
+
+fn parse_now(s: &str) -> Result<i64, String> {
+    cookie_conformance::clock::parse_timestamp(s).map(|t| t.0)
+}
+
+/// Runs `import`: warnings go to standard error; returns whether it succeeded.
+pub fn main(args: ImportArgs) -> anyhow::Result<bool> {
+    match args.source {
+        Source::HttpState(a) => {
+            let tests = http_state::read_corpus(&a.dir)?;
+            let mut options = http_state::Options::default();
+            if !a.profiles.is_empty() {
+                options.profiles = a.profiles;
+            }
+            if let Some(now) = a.now {
+                options.now = now;
+            }
+            for w in tests.iter().flat_map(|t| &t.warnings) {
+                eprintln!("warning: {w}");
+            }
+            match &a.out {
+                Some(out) => {
+                    let written = http_state::write(&tests, &options, out)
+                        .with_context(|| format!("writing cases into {}", out.display()))?;
+                    eprintln!("{} http-state tests imported into {} files in {}", tests.len(), written.len(), out.display());
+                }
+                None => {
+                    let files = http_state::render(&tests, &options);
+                    http_state::check_round_trip(&files, &tests)?;
+                    let all: Vec<&http_state::ParserTest> = tests.iter().collect();
+                    print!("{}", http_state::render_file(&all, &options));
+                }
+            }
+            Ok(true)
+        }
+    }
+}

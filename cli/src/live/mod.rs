@@ -1,0 +1,72 @@
+//! Live clients as targets: real programs whose cookie engine is driven over real HTTP(S)
+//! against a loopback server ([`server`]) that plays every host name of a case.
+//!
+//! - [`curl`]: the `curl` command line (`--target curl`).
+//! - [`chromium`]: headless Chromium over the DevTools protocol (`--target chromium`).
+
+pub mod chromium;
+pub mod curl;
+pub mod server;
+
+pub use self::chromium::{ChromiumError, ChromiumTarget};
+pub use self::curl::{CurlError, CurlTarget};
+pub use self::server::LoopbackServer;
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use reference_jar::UnixTime;
+
+/// How many seconds of `advance` a live client sleeps through in one case
+/// ([`cookie_conformance::Capabilities::sleeps_through_advance`]): enough for the corpus's short Max-Age
+/// and lax-window cases, short enough to keep a full run in minutes.
+pub const MAX_SLEEP_SECONDS: u64 = 5;
+
+/// A real-clock client's side of a case's virtual clock: between steps it sleeps as long as
+/// the case advanced, so that "two seconds later" happens for real.
+#[derive(Debug, Default)]
+pub(crate) struct RealClock {
+    at: Option<UnixTime>,
+}
+
+impl RealClock {
+    /// A new case starts at `start`.
+    pub(crate) fn reset(&mut self, start: UnixTime) {
+        self.at = Some(start);
+    }
+
+    /// Sleeps from the previous step's time to `now` (the runner only sends cases whose
+    /// advances add up to at most [`MAX_SLEEP_SECONDS`]).
+    pub(crate) fn catch_up(&mut self, now: UnixTime) {
+        let last = *self.at.get_or_insert(now);
+        if now > last {
+            let seconds = u64::try_from(now - last).unwrap_or(0).min(MAX_SLEEP_SECONDS);
+            std::thread::sleep(Duration::from_secs(seconds));
+            self.at = Some(now);
+        }
+    }
+}
+
+/// A directory removed on drop (the `tempfile` crate is only a dev-dependency here).
+#[derive(Debug)]
+pub(crate) struct TempDir {
+    pub(crate) path: PathBuf,
+}
+
+impl TempDir {
+    pub(crate) fn new(label: &str) -> std::io::Result<TempDir> {
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("cookie-conformance-{label}-{}-{n}", std::process::id()));
+        std::fs::create_dir_all(&path)?;
+        Ok(TempDir { path })
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
