@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs the embedded corpus against every adapter of adapters/targets.yaml, each with its
-# expected-failures file runner/xfail/<name>.yaml, and prints one line per adapter and a total.
+# expected-failures file cli/xfail/<name>.yaml, and prints one line per adapter and a total.
 #
-#   cargo build --release -p cookie-conformance   # once
+#   cargo build --release -p cookie-conformance-cli   # once
 #   adapters/conformance.sh                       # every adapter
 #   adapters/conformance.sh go-cookiejar          # only the adapters named
 #   BIN=/path/to/cookie-conformance adapters/conformance.sh
@@ -40,7 +40,7 @@ failed=0
 for name in "${names[@]}"; do
   log="$log_dir/$name.log"
   args=(run --target "$name" --install)
-  xfail="runner/xfail/$name.yaml"
+  xfail="cli/xfail/$name.yaml"
   if [ -f "$xfail" ]; then
     args+=(--xfail "$xfail")
   fi

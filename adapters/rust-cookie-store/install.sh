@@ -8,5 +8,5 @@ if [ ! -f /usr/share/publicsuffix/public_suffix_list.dat ] && [ -z "${PSL_FILE:-
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends publicsuffix
 fi
-cargo build --release --quiet -p cookie-conformance
+cargo build --release --quiet -p cookie-conformance-cli
 echo "rust-cookie-store: ready (cookie_store $(sed -n '/^name = "cookie_store"$/{n;s/^version = "\(.*\)"$/\1/p}' Cargo.lock))"

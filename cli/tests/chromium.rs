@@ -1,8 +1,8 @@
-//! A few corpus cases against live headless Chromium (runner/src/live/chromium.rs), including
+//! A few corpus cases against live headless Chromium (cli/src/live/chromium.rs), including
 //! cross-site requests made for real (link click, form POST, `<img>`). Skipped, with the reason
 //! printed, when Chromium is not installed or ports 80/443 cannot be bound (not root).
 //!
-//! The whole corpus: `cookie-conformance run --target chromium --xfail runner/xfail/chromium.yaml`
+//! The whole corpus: `cookie-conformance run --target chromium --xfail cli/xfail/chromium.yaml`
 //! (about 90 s); a CI subset: add `--tag samesite`.
 
 mod live_common;

@@ -1,5 +1,5 @@
 //! The whole corpus against a real third-party jar: the `cookie_store` crate as reqwest's
-//! `cookie::Jar` drives it (runner/src/targets/cookie_store.rs). Every divergence from the
+//! `cookie::Jar` drives it (cli/src/targets/cookie_store.rs). Every divergence from the
 //! cases is listed, with the behaviour that causes it, in `xfail/cookie_store.yaml`: this test
 //! passes when cookie_store fails exactly those cases (no new failure, no unexpected pass).
 //!

@@ -1,9 +1,9 @@
-//! A few corpus cases against the live curl target (runner/src/live/curl.rs): curl fetches
+//! A few corpus cases against the live curl target (cli/src/live/curl.rs): curl fetches
 //! the cases' URLs from the runner's loopback HTTP/HTTPS server and its cookie engine must
 //! pass them. Skipped, with the reason printed, when curl is not installed.
 //!
 //! The whole corpus takes minutes (one curl process per step); run it with
-//! `cookie-conformance run --target curl --xfail runner/xfail/curl.yaml`.
+//! `cookie-conformance run --target curl --xfail cli/xfail/curl.yaml`.
 
 mod live_common;
 

@@ -2,7 +2,7 @@
 //! of the in-process engine that fail when the reference jar panics on a generated scenario, or
 //! when the same seed gives different buckets (or different minimized cases) twice.
 //!
-//! `cargo test -p cookie-conformance --test fuzz_smoke` (well under 30 s in debug builds).
+//! `cargo test -p cookie-conformance-cli --test fuzz_smoke` (well under 30 s in debug builds).
 
 use std::time::Duration;
 

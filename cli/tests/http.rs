@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use cookie_conformance::case::Case;
 use cookie_conformance::reference_jar::Profile;
-use cookie_conformance_cli::serve::http1::{read_request, write_response};
+#[path = "support/raw_http.rs"]
+mod raw_http;
+use raw_http::{read_request, write_response};
 use cookie_conformance_cli::serve::Server;
 use cookie_conformance_cli::targets::http::workers::{plain, run_parallel};
 use cookie_conformance_cli::targets::http::{open_workers, plans, stored_fields, Adapter, Endpoint, HttpOptions, HttpTarget};

@@ -25,7 +25,7 @@ mod tests {
     use super::*;
 
     /// `cases/schema.json` must be what the model generates. To update it:
-    /// `cargo run -p cookie-conformance -- schema > cases/schema.json`.
+    /// `cargo run -p cookie-conformance-cli -- schema > cases/schema.json`.
     #[test]
     fn checked_in_schema_is_current() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../cases/schema.json");
@@ -33,7 +33,7 @@ mod tests {
         let checked_in = std::fs::read_to_string(path).unwrap_or_default();
         assert!(
             checked_in == generated,
-            "cases/schema.json is stale: run `cargo run -p cookie-conformance -- schema > cases/schema.json`"
+            "cases/schema.json is stale: run `cargo run -p cookie-conformance-cli -- schema > cases/schema.json`"
         );
     }
 

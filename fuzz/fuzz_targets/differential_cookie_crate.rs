@@ -1,17 +1,16 @@
 //! Set-Cookie lines on the reference jar's parser (§5.6) and on `cookie::Cookie::parse` (the
 //! cookie crate, 0.18): panics on a difference in name, value or an attribute that the quirk
-//! list (runner/fuzz-quirks/cookie.yaml) does not declare, printing the line as a YAML case
+//! list (cli/fuzz-quirks/cookie.yaml) does not declare, printing the line as a YAML case
 //! with both readings, so that `cargo fuzz tmin` can minimize a crash input. Known bucket labels
 //! listed in COOKIE_FUZZ_IGNORE (see README.md) pass.
 #![no_main]
 
 use std::cell::RefCell;
 
-use cookie_conformance::fuzz::engine::Engine;
-use cookie_conformance::fuzz::findings::{ignored_labels, reproducer};
-use cookie_conformance::fuzz::quirks;
-use cookie_conformance::fuzz::scenario::{Ctx, LineInput, Place, Scenario, Step};
-use cookie_conformance::fuzz::session::build_engine;
+use cookie_conformance_fuzz::engine::Engine;
+use cookie_conformance_fuzz::findings::{ignored_labels, reproducer};
+use cookie_conformance_fuzz::scenario::{Ctx, LineInput, Place, Scenario, Step};
+use cookie_conformance_cli::fuzz::build_engine;
 use libfuzzer_sys::fuzz_target;
 
 thread_local! {
@@ -33,7 +32,7 @@ fuzz_target!(|input: LineInput| {
             ],
         };
         let out = engine.run(&scenario, false);
-        let known = |f: &&cookie_conformance::fuzz::engine::Finding| IGNORED.with(|i| f.signature.labels.iter().all(|l| i.contains(l)));
+        let known = |f: &&cookie_conformance_fuzz::engine::Finding| IGNORED.with(|i| f.signature.labels.iter().all(|l| i.contains(l)));
         if let Some(f) = out.parse.iter().find(|f| !known(f)) {
             panic!("{}\n{}", f.signature, reproducer(&scenario, &out, f, &[]));
         }

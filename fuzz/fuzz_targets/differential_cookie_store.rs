@@ -1,6 +1,6 @@
 //! Scenarios on the reference jar and on the cookie_store target (as the CLI's
 //! `fuzz --targets reference,cookie_store` compares them): panics on a disagreement that the
-//! quirk list (runner/fuzz-quirks/cookie_store.yaml) does not declare, printing the scenario as
+//! quirk list (cli/fuzz-quirks/cookie_store.yaml) does not declare, printing the scenario as
 //! a YAML case with both answers, so that `cargo fuzz tmin` can minimize a crash input. Most
 //! inputs disagree at first: add declared differences to the quirk list, or list known bucket
 //! labels in COOKIE_FUZZ_IGNORE (see README.md), to get past them.
@@ -8,11 +8,10 @@
 
 use std::cell::RefCell;
 
-use cookie_conformance::fuzz::engine::Engine;
-use cookie_conformance::fuzz::findings::{ignored_labels, reproducer};
-use cookie_conformance::fuzz::quirks;
-use cookie_conformance::fuzz::scenario::Scenario;
-use cookie_conformance::fuzz::session::build_engine;
+use cookie_conformance_fuzz::engine::Engine;
+use cookie_conformance_fuzz::findings::{ignored_labels, reproducer};
+use cookie_conformance_fuzz::scenario::Scenario;
+use cookie_conformance_cli::fuzz::build_engine;
 use libfuzzer_sys::fuzz_target;
 
 thread_local! {
@@ -33,7 +32,7 @@ fuzz_target!(|scenario: Scenario| {
         if let Some(panic) = &out.reference_panic {
             panic!("the reference jar panicked: {panic}\n{scenario:?}");
         }
-        let known = |f: &&cookie_conformance::fuzz::engine::Finding| IGNORED.with(|i| f.signature.labels.iter().all(|l| i.contains(l)));
+        let known = |f: &&cookie_conformance_fuzz::engine::Finding| IGNORED.with(|i| f.signature.labels.iter().all(|l| i.contains(l)));
         if let Some(f) = out.jar.iter().find(|f| !known(f)) {
             panic!("{}\n{}", f.signature, reproducer(&scenario, &out, f, &engine.last_answers()));
         }

@@ -6,7 +6,7 @@
 //! the jar's own helpers, except for what "secure" means (the jar's configuration decides).
 #![no_main]
 
-use cookie_conformance::fuzz::scenario::{Scenario, Step};
+use cookie_conformance_fuzz::scenario::{Scenario, Step};
 use libfuzzer_sys::fuzz_target;
 use reference_jar::{Config, Cookie, Jar, RequestUri, EARLIEST};
 

@@ -7,7 +7,7 @@
 #![no_main]
 
 use arbitrary::{Arbitrary, Unstructured};
-use cookie_conformance::fuzz::scenario::LineInput;
+use cookie_conformance_fuzz::scenario::LineInput;
 use libfuzzer_sys::fuzz_target;
 use reference_jar::set_cookie::{self, Attribute, MAX_ATTRIBUTE_VALUE, MAX_NAME_VALUE};
 use reference_jar::Profile;

@@ -49,7 +49,7 @@ pub struct ReportArgs {
     #[arg(long, value_name = "OLD.json")]
     pub baseline: Option<PathBuf>,
     /// Expected-failure files: `DIR/<target>.yaml` is applied to that target when it exists.
-    #[arg(long, value_name = "DIR", default_value = "runner/xfail")]
+    #[arg(long, value_name = "DIR", default_value = "cli/xfail")]
     pub xfail_dir: PathBuf,
     /// Load cases from this directory instead of the corpus embedded in the binary.
     #[arg(long, value_name = "DIR")]

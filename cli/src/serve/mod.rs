@@ -4,30 +4,69 @@
 //! `rust-cookie-store` adapter (cookie_store driven as reqwest drives it, see
 //! targets/cookie_store.rs), so that Rust's jar is tested over the same wire as the others.
 //!
-//! A small std server: one thread per connection (the protocol's clients hold a few persistent
-//! connections), requests parsed by [`http1`], sessions kept apart, each behind its own lock so
-//! that sessions really run in parallel (`parallel: true`).
-
-pub mod http1;
+//! HTTP/1.1 is hyper's, on a two-thread tokio runtime; sessions are kept apart, each behind its
+//! own lock, so that sessions really run in parallel (`parallel: true`). Everything a client
+//! can make it hold is bounded ([`Limits`]): connections, the time to send a request's headers
+//! and body, the body's size and the bytes of all bodies being read at once, and sessions
+//! (idle ones expire; past the cap the least recently used one makes room). It never panics
+//! on resource exhaustion: a failed accept is retried after a pause.
 
 use std::collections::HashMap;
-use std::io::{BufReader, BufWriter};
-use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::convert::Infallible;
+use std::net::{Ipv4Addr, SocketAddr, TcpListener};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
+use http_body_util::{BodyExt as _, Full, Limited};
+use hyper::body::{Body as _, Bytes, Incoming};
+use hyper::header::{HeaderValue, CONNECTION, CONTENT_TYPE};
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
 use reference_jar::Profile;
 use serde_json::{json, Value};
+use tokio::sync::{Notify, Semaphore};
 
+use crate::targets::http::wire::{self, unb64, ErrorKind, Info, Op, WireCapabilities, WireCookie, WireError};
+use crate::targets::{CookieStoreTarget, ReferenceTarget};
 use cookie_conformance::case::CaseConfig;
 use cookie_conformance::target::{Capabilities, Setup, Target, TargetError};
-use crate::targets::{CookieStoreTarget, ReferenceTarget};
-use crate::targets::http::wire::{self, unb64, ErrorKind, Info, Op, WireCapabilities, WireCookie, WireError};
-use http1::{read_request, write_response, ReadError};
 
-/// Sessions beyond this many are refused (the protocol asks for at least 16): a runaway
-/// client cannot exhaust memory.
-const MAX_SESSIONS: usize = 4096;
+/// What `serve` lets clients hold at once, and for how long.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Open connections; further ones wait in the listen backlog until one closes.
+    pub max_connections: usize,
+    /// Time to send a request's header section, counted from the end of the previous answer
+    /// on a kept-alive connection (hyper closes the connection after it): also the idle
+    /// timeout, so at least PROTOCOL.md §1's 60 s.
+    pub header_timeout: Duration,
+    /// Time to send a request's body once the headers are in (then `400` and close).
+    pub body_timeout: Duration,
+    /// One request's body (PROTOCOL.md §1: adapters accept up to 16 MiB).
+    pub max_body: usize,
+    /// Bytes of all the bodies being read at once; a request waits for room before reading.
+    pub body_budget: usize,
+    /// Live sessions; creating one more frees the least recently used session.
+    pub max_sessions: usize,
+    /// A session not used for this long is freed (when the next session is created).
+    pub session_idle: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_connections: 2048,
+            header_timeout: Duration::from_secs(90),
+            body_timeout: Duration::from_secs(30),
+            max_body: 16 * 1024 * 1024,
+            body_budget: 64 * 1024 * 1024,
+            max_sessions: 4096,
+            session_idle: Duration::from_secs(15 * 60),
+        }
+    }
+}
 
 /// The jars `serve` can put behind the protocol: the in-process ones.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -114,19 +153,81 @@ struct Session {
     jar: Box<dyn Target + Send>,
 }
 
+/// A session and when it was last used (milliseconds since the server started), readable
+/// without taking the session's lock.
+struct Slot {
+    last_used: AtomicU64,
+    session: Mutex<Session>,
+}
+
 /// The server's shared state.
-#[derive(Default)]
 struct State {
     served: ServedJar,
-    sessions: Mutex<HashMap<String, Arc<Mutex<Session>>>>,
+    limits: Limits,
+    sessions: Mutex<HashMap<String, Arc<Slot>>>,
     next_id: AtomicU64,
+    started: Instant,
+    /// Sessions freed because they idled or made room: a client that leaks them is told once.
+    freed: AtomicU64,
     shutdown: AtomicBool,
+    /// Wakes the accept loop after `POST /shutdown`.
+    stop: Notify,
 }
 
 impl State {
-    fn session(&self, id: &str) -> Result<Arc<Mutex<Session>>, Failure> {
+    fn new(served: ServedJar, limits: Limits) -> State {
+        State {
+            served,
+            limits,
+            sessions: Mutex::new(HashMap::new()),
+            next_id: AtomicU64::new(0),
+            started: Instant::now(),
+            freed: AtomicU64::new(0),
+            shutdown: AtomicBool::new(false),
+            stop: Notify::new(),
+        }
+    }
+
+    fn now_ms(&self) -> u64 {
+        self.started.elapsed().as_millis().try_into().unwrap_or(u64::MAX)
+    }
+
+    fn session(&self, id: &str) -> Result<Arc<Slot>, Failure> {
         let map = self.sessions.lock().unwrap_or_else(PoisonError::into_inner);
-        map.get(id).cloned().ok_or_else(|| Failure(ErrorKind::NotFound, format!("no session `{id}`")))
+        let slot = map.get(id).cloned().ok_or_else(|| Failure(ErrorKind::NotFound, format!("no session `{id}`")))?;
+        slot.last_used.store(self.now_ms(), Ordering::Relaxed);
+        Ok(slot)
+    }
+
+    /// A new session, after freeing the idle ones and, at the cap, the least recently used.
+    fn create(&self) -> Result<String, Failure> {
+        let jar = self.served.build()?;
+        let now = self.now_ms();
+        let idle = self.limits.session_idle.as_millis().try_into().unwrap_or(u64::MAX);
+        let mut map = self.sessions.lock().unwrap_or_else(PoisonError::into_inner);
+        let before = map.len();
+        map.retain(|_, slot| now.saturating_sub(slot.last_used.load(Ordering::Relaxed)) < idle);
+        while map.len() >= self.limits.max_sessions.max(1) {
+            let Some(oldest) = map.iter().min_by_key(|(_, s)| s.last_used.load(Ordering::Relaxed)).map(|(id, _)| id.clone()) else {
+                break;
+            };
+            map.remove(&oldest);
+        }
+        let freed = (before - map.len()) as u64;
+        if freed > 0 && self.freed.fetch_add(freed, Ordering::Relaxed) == 0 {
+            eprintln!(
+                "serve: freed {freed} session(s) idle for {:?} or beyond the cap of {}; clients should DELETE their sessions",
+                self.limits.session_idle, self.limits.max_sessions
+            );
+        }
+        let id = format!("s{}", self.next_id.fetch_add(1, Ordering::Relaxed));
+        map.insert(id.clone(), Arc::new(Slot { last_used: AtomicU64::new(now), session: Mutex::new(Session { jar }) }));
+        Ok(id)
+    }
+
+    #[cfg(test)]
+    fn live_sessions(&self) -> usize {
+        self.sessions.lock().unwrap_or_else(PoisonError::into_inner).len()
     }
 
     /// Routes one request (PROTOCOL.md §3).
@@ -134,15 +235,7 @@ impl State {
         let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
         match (method, segments.as_slice()) {
             ("GET", ["info"]) => serde_json::to_value(self.served.info()).map_err(|e| Failure(ErrorKind::Internal, e.to_string())),
-            ("POST", ["sessions"]) => {
-                let mut map = self.sessions.lock().unwrap_or_else(PoisonError::into_inner);
-                if map.len() >= MAX_SESSIONS {
-                    return Err(Failure(ErrorKind::Internal, format!("more than {MAX_SESSIONS} live sessions")));
-                }
-                let id = format!("s{}", self.next_id.fetch_add(1, Ordering::Relaxed));
-                map.insert(id.clone(), Arc::new(Mutex::new(Session { jar: self.served.build()? })));
-                Ok(json!({ "id": id }))
-            }
+            ("POST", ["sessions"]) => Ok(json!({ "id": self.create()? })),
             ("DELETE", ["sessions", id]) => {
                 let mut map = self.sessions.lock().unwrap_or_else(PoisonError::into_inner);
                 map.remove(*id).map(|_| json!({})).ok_or_else(|| Failure(ErrorKind::NotFound, format!("no session `{id}`")))
@@ -151,7 +244,7 @@ impl State {
                 let session = self.session(id)?;
                 // Each op is read on its own: an unknown or malformed op fails only itself (§5.5).
                 let batch: RawBatch = parse(body)?;
-                let mut s = session.lock().unwrap_or_else(PoisonError::into_inner);
+                let mut s = session.session.lock().unwrap_or_else(PoisonError::into_inner);
                 let mut results = Vec::with_capacity(batch.ops.len());
                 for op in batch.ops {
                     // §5.5: a failing op's result is its error object; the rest are not run.
@@ -172,11 +265,12 @@ impl State {
                 let Some(obj) = v.as_object_mut() else { return Err(Failure::bad("the body is not a JSON object")) };
                 obj.insert("op".to_owned(), Value::String((*op).to_owned()));
                 let op: Op = serde_json::from_value(v).map_err(|e| Failure::bad(e.to_string()))?;
-                let mut s = session.lock().unwrap_or_else(PoisonError::into_inner);
+                let mut s = session.session.lock().unwrap_or_else(PoisonError::into_inner);
                 s.apply(&op)
             }
             ("POST", ["shutdown"]) => {
                 self.shutdown.store(true, Ordering::SeqCst);
+                self.stop.notify_one();
                 Ok(json!({}))
             }
             _ => Err(Failure(ErrorKind::NotFound, format!("no endpoint {method} {path}"))),
@@ -264,10 +358,16 @@ impl Server {
         Server::bind_jar(port, ServedJar::Reference)
     }
 
-    /// Binds `127.0.0.1:port` (0: any free port) to serve `jar`.
+    /// Binds `127.0.0.1:port` (0: any free port) to serve `jar`, with the default [`Limits`].
     pub fn bind_jar(port: u16, jar: ServedJar) -> std::io::Result<Server> {
+        Server::bind_with(port, jar, Limits::default())
+    }
+
+    /// Binds `127.0.0.1:port` (0: any free port) to serve `jar` within `limits`.
+    pub fn bind_with(port: u16, jar: ServedJar, limits: Limits) -> std::io::Result<Server> {
         let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))?;
-        Ok(Server { listener, state: Arc::new(State { served: jar, ..State::default() }) })
+        listener.set_nonblocking(true)?;
+        Ok(Server { listener, state: Arc::new(State::new(jar, limits)) })
     }
 
     /// The port it listens on.
@@ -275,54 +375,110 @@ impl Server {
         self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
     }
 
-    /// Serves until `POST /shutdown`; one thread per connection.
-    pub fn run(self) {
-        let port = self.port();
-        for stream in self.listener.incoming() {
-            if self.state.shutdown.load(Ordering::SeqCst) {
-                break;
-            }
-            let Ok(stream) = stream else { continue };
-            let state = self.state.clone();
-            std::thread::spawn(move || connection(stream, &state, port));
-        }
+    /// Serves until `POST /shutdown`, then lets open requests finish (up to 2 s).
+    pub fn run(self) -> std::io::Result<()> {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+        runtime.block_on(serve(self.listener, self.state))
     }
 
     /// Serves on a background thread (for tests and embedding); the port is
     /// [`Server::port`] of the bound server.
-    pub fn spawn(self) -> std::thread::JoinHandle<()> {
+    pub fn spawn(self) -> std::thread::JoinHandle<std::io::Result<()>> {
         std::thread::spawn(move || self.run())
     }
 }
 
-fn connection(stream: TcpStream, state: &State, port: u16) {
-    // PROTOCOL.md §1: without TCP_NODELAY each small answer waits for a delayed ACK.
-    let _ = stream.set_nodelay(true);
-    let Ok(write_half) = stream.try_clone() else { return };
-    let mut reader = BufReader::new(stream);
-    let mut writer = BufWriter::new(write_half);
-    loop {
-        let (status, body, keep_alive) = match read_request(&mut reader) {
-            Ok(req) => {
-                let (status, body) = match state.handle(&req.method, &req.path, &req.body) {
-                    Ok(v) => (200, v),
-                    Err(f) => (f.0.status(), f.body()),
-                };
-                (status, body, req.keep_alive)
-            }
-            Err(ReadError::Closed | ReadError::Io(_)) => return,
-            Err(ReadError::Bad(msg)) => (400, Failure::bad(msg).body(), false),
+async fn serve(listener: TcpListener, state: Arc<State>) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::from_std(listener)?;
+    let connections = Arc::new(Semaphore::new(state.limits.max_connections.max(1)));
+    let bodies = Arc::new(Semaphore::new(kib(state.limits.body_budget)));
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new()).header_read_timeout(state.limits.header_timeout);
+    let graceful = GracefulShutdown::new();
+    let mut accept_errors = 0u64;
+    while !state.shutdown.load(Ordering::SeqCst) {
+        let permit = tokio::select! {
+            permit = connections.clone().acquire_owned() => match permit { Ok(p) => p, Err(_) => break },
+            () = state.stop.notified() => break,
         };
-        let bytes = serde_json::to_vec(&body).unwrap_or_else(|_| b"{}".to_vec());
-        if write_response(&mut writer, status, &bytes, keep_alive).is_err() || !keep_alive {
-            return;
-        }
-        if state.shutdown.load(Ordering::SeqCst) {
-            // Wake the accept loop so that it sees the flag and returns.
-            let _ = TcpStream::connect((Ipv4Addr::LOCALHOST, port));
-            return;
-        }
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // Out of descriptors or memory, or an aborted handshake: never fatal. Say
+                    // so once in a while, and pause so that a full table can drain.
+                    accept_errors += 1;
+                    if accept_errors.is_power_of_two() {
+                        eprintln!("serve: accept failed ({accept_errors} times so far): {e}");
+                    }
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = state.stop.notified() => break,
+        };
+        // PROTOCOL.md §1: without TCP_NODELAY each small answer waits for a delayed ACK.
+        let _ = stream.set_nodelay(true);
+        let (state, bodies) = (state.clone(), bodies.clone());
+        let service = hyper::service::service_fn(move |req| respond(state.clone(), bodies.clone(), req));
+        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            // A client that breaks off mid-request is its own problem, not the server's.
+            let _ = connection.await;
+            drop(permit);
+        });
     }
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(Duration::from_secs(2)) => {}
+    }
+    Ok(())
+}
+
+/// Kibibytes, rounded up, as semaphore permits (at least one, at most what a semaphore holds).
+fn kib(bytes: usize) -> usize {
+    bytes.div_ceil(1024).clamp(1, Semaphore::MAX_PERMITS)
+}
+
+/// One request: its body read within the limits, then routed by [`State::handle`].
+async fn respond(state: Arc<State>, bodies: Arc<Semaphore>, req: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
+    let limits = &state.limits;
+    let method = req.method().as_str().to_owned();
+    let path = req.uri().path().to_owned();
+    let declared = req.body().size_hint().upper().unwrap_or(limits.max_body as u64);
+    if declared > limits.max_body as u64 {
+        let message = format!("a body of {declared} bytes exceeds the {}-byte limit", limits.max_body);
+        return Ok(answer(StatusCode::PAYLOAD_TOO_LARGE, &Failure::bad(message).body(), true));
+    }
+    // Room for the body among all the bodies being read, before reading it.
+    let Ok(_room) = bodies.acquire_many_owned(kib(declared as usize) as u32).await else {
+        return Ok(answer(StatusCode::SERVICE_UNAVAILABLE, &Failure(ErrorKind::Internal, "shutting down".into()).body(), true));
+    };
+    let read = tokio::time::timeout(limits.body_timeout, Limited::new(req.into_body(), limits.max_body).collect()).await;
+    let body = match read {
+        Ok(Ok(collected)) => collected.to_bytes(),
+        Ok(Err(e)) => return Ok(answer(StatusCode::BAD_REQUEST, &Failure::bad(format!("reading the body: {e}")).body(), true)),
+        Err(_) => {
+            let message = format!("the body did not arrive within {:?}", limits.body_timeout);
+            return Ok(answer(StatusCode::REQUEST_TIMEOUT, &Failure::bad(message).body(), true));
+        }
+    };
+    let (status, value) = match state.handle(&method, &path, &body) {
+        Ok(v) => (StatusCode::OK, v),
+        Err(f) => (StatusCode::from_u16(f.0.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), f.body()),
+    };
+    Ok(answer(status, &value, false))
+}
+
+fn answer(status: StatusCode, body: &Value, close: bool) -> Response<Full<Bytes>> {
+    let bytes = serde_json::to_vec(body).unwrap_or_else(|_| b"{}".to_vec());
+    let mut response = Response::new(Full::new(Bytes::from(bytes)));
+    *response.status_mut() = status;
+    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    if close {
+        response.headers_mut().insert(CONNECTION, HeaderValue::from_static("close"));
+    }
+    response
 }
 
 /// `cookie-conformance serve [--port P] [--jar J]`: binds, prints `LISTENING <port>`
@@ -334,14 +490,14 @@ pub fn main(port: u16, jar: ServedJar) -> std::io::Result<()> {
     writeln!(out, "LISTENING {}", server.port())?;
     out.flush()?;
     drop(out);
-    server.run();
-    Ok(())
+    server.run()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::io::{Read as _, Write as _};
+    use std::net::TcpStream;
 
     fn call(state: &State, method: &str, path: &str, body: &str) -> (u16, Value) {
         match state.handle(method, path, body.as_bytes()) {
@@ -352,7 +508,7 @@ mod tests {
 
     #[test]
     fn sessions_ops_and_batches() {
-        let s = State::default();
+        let s = State::new(ServedJar::Reference, Limits::default());
         let (_, v) = call(&s, "POST", "/sessions", "");
         let id = v["id"].as_str().unwrap().to_owned();
         let (_, v2) = call(&s, "POST", "/sessions", "{}");
@@ -388,7 +544,7 @@ mod tests {
 
     #[test]
     fn errors_have_kinds() {
-        let s = State::default();
+        let s = State::new(ServedJar::Reference, Limits::default());
         assert_eq!(call(&s, "GET", "/nope", "").1["kind"], "not_found");
         assert_eq!(call(&s, "POST", "/sessions/x/get", "{}").0, 404);
         let (_, v) = call(&s, "POST", "/sessions", "");
@@ -419,6 +575,102 @@ mod tests {
         let mut answer = String::new();
         conn.read_to_string(&mut answer).unwrap();
         assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
-        handle.join().unwrap();
+        handle.join().unwrap().unwrap();
+    }
+
+    fn created(s: &State) -> String {
+        call(s, "POST", "/sessions", "").1["id"].as_str().unwrap().to_owned()
+    }
+
+    #[test]
+    fn leaked_sessions_are_freed() {
+        // 10,000 sessions nobody deletes: the cap holds, the newest still work.
+        let s = State::new(ServedJar::Reference, Limits::default());
+        let ids: Vec<String> = (0..10_000).map(|_| created(&s)).collect();
+        assert_eq!(s.live_sessions(), 4096);
+        assert_eq!(call(&s, "POST", &format!("/sessions/{}/get", ids[0]), r#"{"url":"https://a/","now":0}"#).0, 404);
+        let last = &ids[9_999];
+        assert_eq!(call(&s, "POST", &format!("/sessions/{last}/get"), r#"{"url":"https://a/","now":0}"#), (200, json!({"cookie": null})));
+        // The least recently *used* session makes room, not the oldest one.
+        let s = State::new(ServedJar::Reference, Limits { max_sessions: 2, ..Limits::default() });
+        let (a, b) = (created(&s), created(&s));
+        std::thread::sleep(Duration::from_millis(5));
+        assert_eq!(call(&s, "POST", &format!("/sessions/{a}/dump"), r#"{"now":0}"#).0, 200);
+        let c = created(&s);
+        assert_eq!(call(&s, "POST", &format!("/sessions/{b}/dump"), r#"{"now":0}"#).0, 404);
+        for id in [&a, &c] {
+            assert_eq!(call(&s, "POST", &format!("/sessions/{id}/dump"), r#"{"now":0}"#).0, 200);
+        }
+        // Idle sessions expire.
+        let s = State::new(ServedJar::Reference, Limits { session_idle: Duration::from_millis(30), ..Limits::default() });
+        created(&s);
+        created(&s);
+        std::thread::sleep(Duration::from_millis(40));
+        created(&s);
+        assert_eq!(s.live_sessions(), 1);
+    }
+
+    fn limited(limits: Limits) -> (u16, std::thread::JoinHandle<std::io::Result<()>>) {
+        let server = Server::bind_with(0, ServedJar::Reference, limits).unwrap();
+        (server.port(), server.spawn())
+    }
+
+    fn shut_down(port: u16, handle: std::thread::JoinHandle<std::io::Result<()>>) {
+        let mut conn = TcpStream::connect((Ipv4Addr::LOCALHOST, port)).unwrap();
+        conn.write_all(b"POST /shutdown HTTP/1.1\r\nContent-Length: 0\r\n\r\n").unwrap();
+        handle.join().unwrap().unwrap();
+    }
+
+    fn exchange(port: u16, request: &[u8]) -> String {
+        let mut conn = TcpStream::connect((Ipv4Addr::LOCALHOST, port)).unwrap();
+        conn.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        conn.write_all(request).unwrap();
+        let mut answer = String::new();
+        let _ = conn.read_to_string(&mut answer);
+        answer
+    }
+
+    #[test]
+    fn slow_clients_are_cut_off_and_others_served() {
+        let limits = Limits { header_timeout: Duration::from_millis(800), body_timeout: Duration::from_millis(300), ..Limits::default() };
+        let (port, handle) = limited(limits);
+        // 1,000 connections that never finish their headers (slowloris).
+        let mut slow: Vec<TcpStream> = (0..1000)
+            .map(|_| {
+                let mut c = TcpStream::connect((Ipv4Addr::LOCALHOST, port)).unwrap();
+                c.write_all(b"GET /info HTTP/1.1\r\nHost: x\r\nX-Slow: ").unwrap();
+                c
+            })
+            .collect();
+        let started = Instant::now();
+        let info = exchange(port, b"GET /info HTTP/1.1\r\nConnection: close\r\n\r\n");
+        assert!(info.starts_with("HTTP/1.1 200") && info.contains("cookie-adapter/1"), "{info}");
+        assert!(started.elapsed() < Duration::from_millis(800), "answered only after {:?}", started.elapsed());
+        // After the header timeout, the slow connections are closed.
+        std::thread::sleep(Duration::from_millis(1200));
+        for c in slow.iter_mut().step_by(97) {
+            c.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+            let mut rest = Vec::new();
+            assert!(c.read_to_end(&mut rest).is_ok(), "a slow connection is still open");
+        }
+        // A body that stops short: 408 after the body timeout, and the connection closes.
+        let short = exchange(port, b"POST /sessions HTTP/1.1\r\nContent-Length: 10\r\n\r\n{}");
+        assert!(short.starts_with("HTTP/1.1 408") && short.contains("did not arrive"), "{short}");
+        // A body over the limit is refused before it is read.
+        let big = exchange(port, b"POST /sessions HTTP/1.1\r\nContent-Length: 99999999\r\n\r\n");
+        assert!(big.starts_with("HTTP/1.1 413") && big.contains("exceeds"), "{big}");
+        shut_down(port, handle);
+    }
+
+    #[test]
+    fn connections_beyond_the_limit_wait_their_turn() {
+        let (port, handle) = limited(Limits { max_connections: 2, ..Limits::default() });
+        let held: Vec<TcpStream> = (0..2).map(|_| TcpStream::connect((Ipv4Addr::LOCALHOST, port)).unwrap()).collect();
+        let waiting = std::thread::spawn(move || exchange(port, b"GET /info HTTP/1.1\r\nConnection: close\r\n\r\n"));
+        std::thread::sleep(Duration::from_millis(200));
+        assert!(!waiting.is_finished(), "a third connection was served while two were held");
+        drop(held);
+        assert!(waiting.join().unwrap().starts_with("HTTP/1.1 200"));
+        shut_down(port, handle);
     }
 }

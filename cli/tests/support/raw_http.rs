@@ -1,6 +1,9 @@
-//! Just enough HTTP/1.1 (RFC 9112) for the adapter protocol: one request at a time per
-//! connection, bodies framed by `Content-Length` only (PROTOCOL.md §1 forbids chunked bodies),
+//! Raw HTTP/1.1 for the tests' fake adapters, which misbehave at the wire level (close a
+//! connection without an answer, hang, answer garbage) as no HTTP server library lets them:
+//! one request at a time per connection, bodies framed by `Content-Length` only,
 //! persistent connections unless the client says `Connection: close` or speaks HTTP/1.0.
+//! `serve` itself is hyper (src/serve/).
+#![allow(dead_code)]
 
 use std::io::{BufRead, Read, Write};
 
