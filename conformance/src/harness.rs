@@ -372,6 +372,29 @@ mod tests {
     }
 
     #[test]
+    fn a_filter_naming_an_area_must_select_something() {
+        let err = harness().run_with(&args(&["basic::no such case"])).err().unwrap();
+        assert!(err.to_string().contains("names the area `basic`"), "{err}");
+        // A filter meant for another test binary of the package selects nothing, quietly.
+        let run = harness().run_with(&args(&["parser_unit_test"])).unwrap();
+        assert!(run.results.is_empty() && !run.conclusion.has_failed());
+        let run = harness().run_with(&args(&["elsewhere::x"])).unwrap();
+        assert!(run.results.is_empty());
+    }
+
+    #[test]
+    fn an_empty_corpus_is_an_error() {
+        let empty = tempfile::tempdir().unwrap();
+        let err = Harness::new(|| Plain(ReferenceTarget::new())).cases_dir(empty.path()).run_with(&args(&[])).err().unwrap();
+        assert!(err.to_string().contains("no *.yaml case files"), "{err}");
+        let comments_only = tempfile::tempdir().unwrap();
+        std::fs::create_dir(comments_only.path().join("a")).unwrap();
+        std::fs::write(comments_only.path().join("a/x.yaml"), "# nothing yet\n[]\n").unwrap();
+        let err = Harness::new(|| Plain(ReferenceTarget::new())).cases_dir(comments_only.path()).run_with(&args(&[])).err().unwrap();
+        assert!(err.to_string().contains("holds no case"), "{err}");
+    }
+
+    #[test]
     fn stale_xfail_file_is_an_error() {
         let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
         let err = Harness::new(|| Plain(ReferenceTarget::new()))

@@ -6,6 +6,14 @@
 //! the case's URLs while every connection lands on 127.0.0.1. The HTTPS listener uses a
 //! self-signed certificate generated at start (clients are told to ignore certificate errors).
 //!
+//! Why the HTTP here is written by hand, when `serve` uses hyper: every answer carries a case's
+//! Set-Cookie bytes as they are, and the corpus holds lines with control characters (NUL, CR
+//! alone, 0x01-0x1F, DEL) and bytes that are not UTF-8 (`cases/bytes/`, `cases/fuzz-found/`),
+//! which HTTP libraries refuse to put in a field value (hyper's `HeaderValue::from_bytes`
+//! rejects every control but HTAB); and the request side must keep the client's `Cookie`
+//! fields byte for byte, repeated fields included. Only lines that no HTTP/1.1 message can
+//! carry (CR or LF, see [`unsendable`]) are refused.
+//!
 //! Exchanges are strictly sequential: the target plans the answers of the next requests
 //! ([`LoopbackServer::plan`]), runs the client, then takes what arrived
 //! ([`LoopbackServer::take`]). Requests beyond the plan get an answer without cookies.
@@ -412,6 +420,14 @@ mod tests {
     fn joins_several_cookie_fields() {
         let req = parse_head(b"GET / HTTP/1.1\r\nCookie: a=1\r\ncookie: b=2\r\n\r\n", false).unwrap();
         assert_eq!(req.cookie.as_deref(), Some(&b"a=1; b=2"[..]));
+    }
+
+    #[test]
+    fn http_libraries_refuse_the_bytes_this_server_must_send() {
+        // The reason this server writes its answers by hand (module docs).
+        for line in [&b"a=\x01b"[..], b"a=b\x00", b"a=\x7f", b"a\rb=c"] {
+            assert!(hyper::header::HeaderValue::from_bytes(line).is_err(), "{line:?}");
+        }
     }
 
     #[test]
