@@ -6,8 +6,8 @@
 use std::collections::BTreeMap;
 use std::io::{IsTerminal as _, Write as _};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context as _};
@@ -198,21 +198,10 @@ struct Shared {
     buckets: AtomicUsize,
 }
 
-/// Set by Ctrl-C.
-static STOP: AtomicBool = AtomicBool::new(false);
-
 /// Installs the Ctrl-C handler (once): the first Ctrl-C stops the workers, whose findings are
 /// then written; a second one exits at once.
 pub fn install_interrupt_handler() {
-    static ONCE: OnceLock<()> = OnceLock::new();
-    ONCE.get_or_init(|| {
-        let _ = ctrlc::set_handler(|| {
-            if STOP.swap(true, Ordering::SeqCst) {
-                std::process::exit(130);
-            }
-            eprintln!("\ninterrupted: writing what was found so far (Ctrl-C again to quit now)");
-        });
-    });
+    crate::interrupt::install("writing what was found so far");
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -221,7 +210,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 /// Runs a session.
 pub fn run(opts: &Options) -> anyhow::Result<RunResult> {
-    STOP.store(false, Ordering::SeqCst);
+    crate::interrupt::clear();
     // Build one engine up front: it checks the target names and gives the columns.
     let probe = build_engine(&opts.targets, &opts.quirk_dir)?;
     let features = probe.features;
@@ -310,7 +299,7 @@ pub fn run(opts: &Options) -> anyhow::Result<RunResult> {
         command: opts.command(scenarios),
         quirks,
         raw_differences: shared.raw.load(Ordering::SeqCst),
-        interrupted: STOP.load(Ordering::SeqCst),
+        interrupted: crate::interrupt::requested(),
     };
     Ok(RunResult { buckets, info })
 }
@@ -323,7 +312,7 @@ fn worker(engine: &mut Engine, first: u64, stride: u64, shared: &Shared) {
     // scenario would bounce its cache line between the workers.
     let mut since_check = 0u64;
     loop {
-        if shared.max.is_some_and(|m| index >= m) || STOP.load(Ordering::Relaxed) {
+        if shared.max.is_some_and(|m| index >= m) || crate::interrupt::requested() {
             break;
         }
         if since_check >= 32 {
@@ -438,6 +427,11 @@ fn make_bucket(engine: &mut Engine, sig: &Signature, level: Option<Level>, s: &S
 /// `cookie-conformance fuzz`: runs the session (or the benchmark) and writes the findings.
 /// Returns false when the reference jar panicked.
 pub fn main(args: FuzzArgs) -> anyhow::Result<bool> {
+    if let Some(dir) = &args.quirks {
+        if !dir.is_dir() {
+            anyhow::bail!("--quirks {}: no such folder", dir.display());
+        }
+    }
     install_interrupt_handler();
     let opts = Options::of(&args);
     if args.bench {
@@ -492,7 +486,7 @@ pub fn bench(opts: &Options) -> anyhow::Result<()> {
                     let mut generation = Duration::ZERO;
                     let (mut n, mut diffs) = (0u64, 0u64);
                     let mut index = w as u64;
-                    while opts.max_scenarios.is_none_or(|m| index < m) && !STOP.load(Ordering::Relaxed) {
+                    while opts.max_scenarios.is_none_or(|m| index < m) && !crate::interrupt::requested() {
                         if n % 64 == 0 && Instant::now() >= deadline {
                             break;
                         }

@@ -11,6 +11,7 @@
 pub mod bench;
 pub mod fuzz;
 pub mod import;
+pub mod interrupt;
 pub mod live;
 pub mod reports;
 pub mod serve;

@@ -251,6 +251,12 @@ fn print_out(text: &str) -> anyhow::Result<bool> {
 }
 
 fn run(args: RunArgs) -> anyhow::Result<bool> {
+    // Output paths first: a typo must not cost a whole run.
+    for (flag, path) in [("--json", &args.json), ("--junit", &args.junit), ("--html", &args.html)] {
+        if let Some(path) = path {
+            cookie_conformance::atomic::check_writable(path).with_context(|| format!("{flag} {}", path.display()))?;
+        }
+    }
     let load_started = Instant::now();
     let corpus = load(&args.select)?;
     let xfail = match &args.xfail {
@@ -289,6 +295,7 @@ fn run(args: RunArgs) -> anyhow::Result<bool> {
     } else {
         ProgressBar::hidden()
     };
+    cookie_conformance_cli::interrupt::install("stopping after the trials under way; sessions are deleted, adapters stopped");
     let started = Instant::now();
     let mut results: Vec<CaseResult> = Vec::with_capacity(pairs.len());
     let sequential = match http_workers.as_mut().filter(|w| w.len() > 1) {
@@ -309,6 +316,9 @@ fn run(args: RunArgs) -> anyhow::Result<bool> {
         None => pairs.clone(),
     };
     for (case, profile) in sequential {
+        if cookie_conformance_cli::interrupt::requested() {
+            break;
+        }
         let entry = xfail.entry(&case.name, profile);
         let r = cookie_conformance::run::run_case_with(&mut *target, &info.capabilities, case, profile, entry, false);
         if r.outcome.is_bad() || args.verbose {
@@ -319,6 +329,10 @@ fn run(args: RunArgs) -> anyhow::Result<bool> {
     }
     let run_time = started.elapsed();
     bar.finish_and_clear();
+    if cookie_conformance_cli::interrupt::requested() {
+        // Targets are dropped on the way out: adapter sessions deleted, adapters stopped.
+        bail!("interrupted after {} of {} trials; no report written", results.len(), pairs.len());
+    }
 
     let summary = Summary::of(&results);
     print_summary(&info.name, &corpus, &results, &summary, load_time, run_time);

@@ -16,12 +16,12 @@ pub const ENV: &str = "COOKIE_CONFORMANCE_TARGETS";
 #[derive(Debug, thiserror::Error)]
 pub enum TargetsFileError {
     /// Not readable.
-    #[error("reading {path}: {source}")]
+    #[error("reading {path}: {error}")]
     Read {
         /// The file.
         path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
+        /// The I/O error (in the message, so not also a `source()`).
+        error: std::io::Error,
     },
     /// Not the expected YAML.
     #[error("parsing {path}: {message}")]
@@ -115,7 +115,7 @@ impl TargetsFile {
     /// Reads and parses `path`.
     pub fn load(path: &Path) -> Result<TargetsFile, TargetsFileError> {
         let text = std::fs::read_to_string(path)
-            .map_err(|source| TargetsFileError::Read { path: path.to_owned(), source })?;
+            .map_err(|error| TargetsFileError::Read { path: path.to_owned(), error })?;
         TargetsFile::parse(&text, path)
     }
 

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::io::{BufReader, Write as _};
 use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -117,40 +118,76 @@ enum Fault {
     Unsupported,
     /// Answers 500 `internal`.
     Internal,
+    /// Closes the connection on `POST /sessions` (a crash while opening a session).
+    SessionCrash,
+    /// Never answers `POST /sessions`.
+    SessionHang,
+    /// Answers the first two batches with an `unsupported` error, then dies: every later
+    /// connection is closed at once.
+    DiesAfterTwoBatches,
 }
 
 const INFO: &str = r#"{"protocol":"cookie-adapter/1","name":"fake","library":"fake","version":"0","parallel":true,"capabilities":{"virtual_clock":true,"script_api":true,"same_site_contexts":true,"partitioned":true,"third_party_policies":["allow","block","partition"],"profiles":["rfc6265","rfc6265bis","layered-cookies"],"configurable":["lax_allowing_unsafe","trust_localhost","age_limit","max_cookies_per_domain","max_cookies_total","reject_public_suffixes"],"storage_dump":true,"public_suffix_list":null}}"#;
 
 fn fake_adapter(fault: Fault) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            std::thread::spawn(move || serve_fake(stream, fault));
-        }
-    });
-    format!("http://127.0.0.1:{port}")
+    fake_adapter_counting(fault).0
 }
 
-fn serve_fake(stream: TcpStream, fault: Fault) {
+/// A fake adapter and its count of live sessions (created minus deleted).
+fn fake_adapter_counting(fault: Fault) -> (String, Arc<AtomicI64>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let live = Arc::new(AtomicI64::new(0));
+    let batches = Arc::new(AtomicI64::new(0));
+    let counter = live.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let (live, batches) = (counter.clone(), batches.clone());
+            std::thread::spawn(move || serve_fake(stream, fault, &live, &batches));
+        }
+    });
+    (format!("http://127.0.0.1:{port}"), live)
+}
+
+fn serve_fake(stream: TcpStream, fault: Fault, live: &AtomicI64, batches: &AtomicI64) {
     let mut writer = stream.try_clone().unwrap();
     let mut reader = BufReader::new(stream);
     while let Ok(req) = read_request(&mut reader) {
-        let (status, body): (u16, &str) = match req.path.as_str() {
-            "/info" => (200, INFO),
-            "/sessions" => (200, r#"{"id":"s1"}"#),
-            p if p.ends_with("/batch") => match fault {
-                Fault::Crash => return,
-                Fault::Hang => {
+        if matches!(fault, Fault::DiesAfterTwoBatches) && batches.load(Ordering::SeqCst) >= 2 {
+            return;
+        }
+        let (status, body): (u16, String) = match (req.method.as_str(), req.path.as_str()) {
+            (_, "/info") => (200, INFO.to_owned()),
+            ("POST", "/sessions") => match fault {
+                Fault::SessionCrash => return,
+                Fault::SessionHang => {
                     std::thread::sleep(Duration::from_secs(30));
                     return;
                 }
-                Fault::Garbage => (200, "<html>oops</html>"),
-                Fault::WrongShape => (200, r#"{"results": 5}"#),
-                Fault::Unsupported => (200, r#"{"results":[{"error":"no such profile here","kind":"unsupported"}]}"#),
-                Fault::Internal => (500, r#"{"error":"NullPointerException","kind":"internal"}"#),
+                _ => (200, format!(r#"{{"id":"s{}"}}"#, live.fetch_add(1, Ordering::SeqCst))),
             },
-            _ => (404, r#"{"error":"no","kind":"not_found"}"#),
+            ("DELETE", p) if p.starts_with("/sessions/") => {
+                live.fetch_sub(1, Ordering::SeqCst);
+                (200, "{}".to_owned())
+            }
+            (_, p) if p.ends_with("/batch") => {
+                batches.fetch_add(1, Ordering::SeqCst);
+                match fault {
+                    Fault::Crash => return,
+                    Fault::Hang => {
+                        std::thread::sleep(Duration::from_secs(30));
+                        return;
+                    }
+                    Fault::Garbage => (200, "<html>oops</html>".to_owned()),
+                    Fault::WrongShape => (200, r#"{"results": 5}"#.to_owned()),
+                    Fault::Unsupported | Fault::DiesAfterTwoBatches => {
+                        (200, r#"{"results":[{"error":"no such profile here","kind":"unsupported"}]}"#.to_owned())
+                    }
+                    Fault::Internal => (500, r#"{"error":"NullPointerException","kind":"internal"}"#.to_owned()),
+                    Fault::SessionCrash | Fault::SessionHang => (500, r#"{"error":"unreachable","kind":"internal"}"#.to_owned()),
+                }
+            }
+            _ => (404, r#"{"error":"no","kind":"not_found"}"#.to_owned()),
         };
         if write_response(&mut writer, status, body.as_bytes(), true).is_err() {
             return;
@@ -202,11 +239,52 @@ fn a_hanging_adapter_times_out() {
 }
 
 #[test]
+fn an_adapter_failing_to_open_sessions_is_given_up_on() {
+    // A crash or a hang on `POST /sessions` counts towards giving up like one on a batch.
+    let results = run_first(&fake_adapter(Fault::SessionCrash), 6, quick());
+    assert_errors(&results, "POST /sessions");
+    let started = std::time::Instant::now();
+    let results = run_first(&fake_adapter(Fault::SessionHang), 6, quick());
+    assert_errors(&results, "timed out after");
+    // Four timeouts of 400 ms, then every case fails at once.
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+}
+
+#[test]
+fn an_adapter_that_dies_mid_run_is_given_up_on_quickly() {
+    let started = std::time::Instant::now();
+    let results = run_first(&fake_adapter(Fault::DiesAfterTwoBatches), 40, quick());
+    assert_eq!(results.len(), 40);
+    assert!(results[..2].iter().all(|r| r.outcome == Outcome::Skip), "{:?}", &results[..2]);
+    assert!(results[2..].iter().all(|r| r.outcome == Outcome::Error));
+    assert!(results[39].reason.as_deref().unwrap().contains("adapter keeps failing"), "{:?}", results[39]);
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+}
+
+#[test]
+fn failed_cases_leave_no_session_behind() {
+    // Every case's batch crashes the connection: each new case opens a new session, and the
+    // runner deletes the old one (the adapter is at a URL, so it lives on).
+    let (url, live) = fake_adapter_counting(Fault::Crash);
+    let results = run_first(&url, 6, quick());
+    assert!(results.iter().all(|r| r.outcome == Outcome::Error));
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(live.load(Ordering::SeqCst), 0, "sessions left on the adapter");
+    // And a run that ends normally deletes its session when the target is dropped.
+    let (url, live) = fake_adapter_counting(Fault::Unsupported);
+    run_first(&url, 3, quick());
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(live.load(Ordering::SeqCst), 0, "sessions left on the adapter");
+}
+
+#[test]
 fn garbage_answers_are_errors() {
     let results = run_first(&fake_adapter(Fault::Garbage), 6, quick());
     assert_errors(&results, "body is not JSON");
     let results = run_first(&fake_adapter(Fault::WrongShape), 6, quick());
     assert_errors(&results, "no `results` array");
+    // The answer is quoted as it came, not as the runner left it.
+    assert!(results[0].reason.as_deref().unwrap().contains(r#"{\"results\":5}"#), "{:?}", results[0].reason);
 }
 
 #[test]

@@ -51,6 +51,8 @@ pub struct Origin {
     pub file: String,
     /// The 1-based line of the case's first key.
     pub line: u32,
+    /// The 1-based column of the case's first key (0: unknown).
+    pub column: u32,
     /// The area: the folder below `cases/` (`domain`), `::`-joined when nested.
     pub area: String,
 }

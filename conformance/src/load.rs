@@ -97,7 +97,16 @@ impl Corpus {
         files.sort();
         let mut sources = Vec::with_capacity(files.len());
         for (rel, path) in files {
-            match std::fs::read(&path) {
+            // Bounded even if the file grew (or was swapped) since it was looked at.
+            let read = std::fs::File::open(&path).and_then(|f| {
+                let mut bytes = Vec::new();
+                std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX_FILE_BYTES + 1), &mut bytes).map(|_| bytes)
+            });
+            if read.as_ref().is_ok_and(|b| b.len() as u64 > MAX_FILE_BYTES) {
+                issues.push(file_issue(&path, &format!("larger than the {MAX_FILE_BYTES}-byte limit for a case file")));
+                continue;
+            }
+            match read {
                 Ok(bytes) => sources.push(SourceFile {
                     display: path.display().to_string(),
                     area: area_of(&rel),
@@ -115,6 +124,9 @@ impl Corpus {
                 message: "no *.yaml case files in this directory".to_owned(),
                 snippet: None,
             });
+        }
+        if sources.is_empty() {
+            return Err(LoadError { issues });
         }
         match Corpus::from_sources(sources) {
             Ok(c) if issues.is_empty() => Ok(c),
@@ -154,7 +166,7 @@ impl Corpus {
                 issues.push(LoadIssue {
                     file: case.origin.file.clone(),
                     line: case.origin.line,
-                    column: 0,
+                    column: case.origin.column,
                     key: Some("name".to_owned()),
                     message: format!(
                         "duplicate case name `{}`: also at {}",
@@ -202,7 +214,29 @@ fn area_of(rel: &str) -> String {
     }
 }
 
+/// The largest case file read (the corpus's biggest is under 100 KiB): a link to a device or
+/// a runaway file is refused instead of read into memory.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Every `*.yaml` below `dir`. Symbolic links are followed, but a directory already walked
+/// (a link back to an ancestor, or a second link to the same folder) is not walked again, so
+/// loops end and nothing is loaded twice; entries that are not regular files (FIFOs, devices,
+/// sockets) are reported, never opened.
 fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>, issues: &mut Vec<LoadIssue>) {
+    let mut seen = std::collections::HashSet::new();
+    if let Ok(canonical) = std::fs::canonicalize(dir) {
+        seen.insert(canonical);
+    }
+    walk_dir(root, dir, out, issues, &mut seen);
+}
+
+fn walk_dir(
+    root: &Path,
+    dir: &Path,
+    out: &mut Vec<(String, PathBuf)>,
+    issues: &mut Vec<LoadIssue>,
+    seen: &mut std::collections::HashSet<PathBuf>,
+) {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
@@ -216,9 +250,31 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>, issues: &mut 
         if name.starts_with('.') {
             continue;
         }
-        if path.is_dir() {
-            walk(root, &path, out, issues);
+        // `metadata` follows links; a dangling link is an error only when it looks like a case.
+        let meta = match std::fs::metadata(&path) {
+            Ok(m) => m,
+            Err(e) => {
+                if name.ends_with(".yaml") {
+                    issues.push(io_issue(&path, &e));
+                }
+                continue;
+            }
+        };
+        if meta.is_dir() {
+            let canonical = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+            if seen.insert(canonical) {
+                walk_dir(root, &path, out, issues, seen);
+            }
         } else if name.ends_with(".yaml") {
+            if !meta.is_file() {
+                issues.push(file_issue(&path, "not a regular file (a FIFO, device or socket): not read"));
+                continue;
+            }
+            if meta.len() > MAX_FILE_BYTES {
+                let message = format!("{} bytes: larger than the {MAX_FILE_BYTES}-byte limit for a case file", meta.len());
+                issues.push(file_issue(&path, &message));
+                continue;
+            }
             let rel = path
                 .strip_prefix(root)
                 .map(|p| {
@@ -231,6 +287,10 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>, issues: &mut 
             out.push((rel, path));
         }
     }
+}
+
+fn file_issue(path: &Path, message: &str) -> LoadIssue {
+    LoadIssue { file: path.display().to_string(), line: 0, column: 0, key: None, message: message.to_owned(), snippet: None }
 }
 
 fn io_issue(path: &Path, e: &std::io::Error) -> LoadIssue {
@@ -254,11 +314,10 @@ fn parse_file(source: &SourceFile<'_>) -> Result<Vec<Case>, Vec<LoadIssue>> {
         message,
         snippet: None,
     };
-    let text = std::str::from_utf8(&source.bytes)
-        .map_err(|e| vec![issue(0, 0, None, format!("not UTF-8 ({e}); write non-UTF-8 octets as {{ base64: ... }}"))])?;
-    if text.trim().is_empty() {
-        return Err(vec![issue(1, 1, None, "empty file: a case file is a list of cases".to_owned())]);
-    }
+    let text = std::str::from_utf8(&source.bytes).map_err(|e| {
+        let (line, column) = line_column(&source.bytes, e.valid_up_to());
+        vec![issue(line, column, None, "not UTF-8: a case file is UTF-8 text; write other octets as { base64: ... }".to_owned())]
+    })?;
     let mut key_path = None;
     let parsed: Result<Vec<Spanned<Case>>, serde_saphyr::Error> =
         serde_saphyr::with_deserializer_from_str(text, |de| {
@@ -267,7 +326,11 @@ fn parse_file(source: &SourceFile<'_>) -> Result<Vec<Case>, Vec<LoadIssue>> {
                 e.into_inner()
             })
         });
-    let spanned = parsed.map_err(|e| vec![saphyr_issue(source, &e, key_path.as_deref())])?;
+    let spanned = parsed.map_err(|e| vec![saphyr_issue(source, text, &e, key_path.as_deref())])?;
+    if spanned.is_empty() {
+        // Empty, only comments, or `[]`: alike, and never what the author meant.
+        return Err(vec![issue(1, 1, None, "the file holds no case: a case file is a list of cases".to_owned())]);
+    }
 
     let mut issues = Vec::new();
     let mut cases = Vec::with_capacity(spanned.len());
@@ -284,7 +347,7 @@ fn parse_file(source: &SourceFile<'_>) -> Result<Vec<Case>, Vec<LoadIssue>> {
         if !case.steps.iter().any(|s| matches!(s, Step::Expect(_))) {
             problem(format!("case `{}` has no `expect` step: it asserts nothing", case.name));
         }
-        case.origin = Origin { file: source.display.clone(), line, area: source.area.clone() };
+        case.origin = Origin { file: source.display.clone(), line, column, area: source.area.clone() };
         cases.push(case);
     }
     if issues.is_empty() {
@@ -294,12 +357,64 @@ fn parse_file(source: &SourceFile<'_>) -> Result<Vec<Case>, Vec<LoadIssue>> {
     }
 }
 
+/// The 1-based line and column (in characters) of byte `offset` of `bytes`.
+fn line_column(bytes: &[u8], offset: usize) -> (u32, u32) {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
+    (u32::try_from(line).unwrap_or(u32::MAX), u32::try_from(column).unwrap_or(u32::MAX))
+}
+
+/// The loader's limit on YAML nodes per file (serde-saphyr's default budget).
+pub const MAX_NODES_PER_FILE: usize = 250_000;
+
+/// The parser's message in the words of a case author: no advice about library options they
+/// cannot set, no internal debug text.
+fn author_message(message: &str) -> String {
+    if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(", set DuplicateKeyPolicy").next().unwrap_or(rest);
+        return format!("duplicate key `{key}`: a key may appear once in a mapping");
+    }
+    if message.starts_with("multiple YAML documents detected") {
+        return "a second YAML document (`---`): a case file is one list of cases; put the cases in that list, or in another file".to_owned();
+    }
+    if message.contains("budget breached") {
+        return if message.contains("Nodes") {
+            format!(
+                "the file holds more than {MAX_NODES_PER_FILE} YAML nodes, the loader's limit per file (about 7,000 \
+                 cases of a few steps each): split it into several files"
+            )
+        } else {
+            "the file exceeds the loader's limits (nesting depth, aliases or size): split or simplify it".to_owned()
+        };
+    }
+    message.to_owned()
+}
+
+/// Where a tab that YAML refuses really is: the parser reports the scalar before it, but the
+/// culprit is the first tab in the indentation at or after that line.
+fn tab_location(text: &str, line: u32) -> Option<(u32, u32)> {
+    text.lines().enumerate().skip(line.saturating_sub(1) as usize).find_map(|(i, l)| {
+        let indent: String = l.chars().take_while(|c| *c == ' ' || *c == '\t').collect();
+        indent.find('\t').map(|col| (i as u32 + 1, col as u32 + 1))
+    })
+}
+
 /// Turns a serde-saphyr error into an issue: location, key path, message, snippet.
-fn saphyr_issue(source: &SourceFile<'_>, e: &serde_saphyr::Error, key_path: Option<&str>) -> LoadIssue {
-    let (line, column) = e.location().map_or((0, 0), |l| (l.line() as u32, l.column() as u32));
+fn saphyr_issue(source: &SourceFile<'_>, text: &str, e: &serde_saphyr::Error, key_path: Option<&str>) -> LoadIssue {
+    let (mut line, mut column) = e.location().map_or((0, 0), |l| (l.line() as u32, l.column() as u32));
     let plain = e.without_snippet().to_string();
     let suffix = format!(" at line {line}, column {column}");
-    let message = plain.strip_suffix(&suffix).unwrap_or(&plain).to_owned();
+    let raw = plain.strip_suffix(&suffix).unwrap_or(&plain);
+    let mut message = author_message(raw);
+    let mut relocated = false;
+    if message.contains("found a tab") {
+        if let Some((l, c)) = tab_location(text, line) {
+            (line, column, relocated) = (l, c, true);
+            message = "a tab in the indentation: YAML indents with spaces only".to_owned();
+        }
+    }
     // The rendered form is "error: ...", " --> file:l:c", then the snippet lines.
     let rendered = e.render_with_options(serde_saphyr::render_options! { source_name: Some(&source.display) });
     let snippet: Vec<&str> = rendered
@@ -307,7 +422,8 @@ fn saphyr_issue(source: &SourceFile<'_>, e: &serde_saphyr::Error, key_path: Opti
         .skip_while(|l| !l.trim_start().starts_with("-->"))
         .skip(1)
         .collect();
-    let snippet = (!snippet.is_empty()).then(|| snippet.join("\n"));
+    // The snippet repeats the parser's words and points where it did: keep it in step.
+    let snippet = (!snippet.is_empty() && !relocated).then(|| snippet.join("\n").replace(raw, &message));
     LoadIssue {
         file: source.display.clone(),
         line,
@@ -468,6 +584,57 @@ mod tests {
         assert!(c.cases()[0].origin.file.ends_with("domain/sub/x.yaml"));
         let empty = tempfile::tempdir().unwrap();
         assert!(Corpus::from_dir(empty.path()).unwrap_err().to_string().contains("no *.yaml"));
+    }
+
+    /// A corpus folder with one good file at `domain/x.yaml`.
+    #[cfg(unix)]
+    fn folder() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("domain")).unwrap();
+        std::fs::write(dir.path().join("domain/x.yaml"), GOOD).unwrap();
+        dir
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlink_loops_end_and_nothing_loads_twice() {
+        use std::os::unix::fs::symlink;
+        let dir = folder();
+        // Two links back to the root and one more to the same area: a loop, and no duplicate.
+        symlink(dir.path(), dir.path().join("domain/again")).unwrap();
+        symlink("..", dir.path().join("domain/up")).unwrap();
+        symlink(dir.path().join("domain"), dir.path().join("also-domain")).unwrap();
+        let c = Corpus::from_dir(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.cases().len(), 2);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn devices_and_fifos_are_reported_not_read() {
+        use std::os::unix::fs::symlink;
+        let dir = folder();
+        symlink("/dev/zero", dir.path().join("domain/zero.yaml")).unwrap();
+        let made_fifo = std::process::Command::new("mkfifo")
+            .arg(dir.path().join("domain/pipe.yaml"))
+            .status()
+            .is_ok_and(|s| s.success());
+        let e = Corpus::from_dir(dir.path()).unwrap_err();
+        let text = e.to_string();
+        assert!(text.contains("zero.yaml") && text.contains("not a regular file"), "{text}");
+        if made_fifo {
+            assert!(text.contains("pipe.yaml"), "{text}");
+            assert_eq!(e.issues.len(), 2, "{text}");
+        }
+    }
+
+    #[test]
+    fn oversized_files_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("a")).unwrap();
+        let f = std::fs::File::create(dir.path().join("a/big.yaml")).unwrap();
+        f.set_len(MAX_FILE_BYTES + 1).unwrap();
+        let text = Corpus::from_dir(dir.path()).unwrap_err().to_string();
+        assert!(text.contains("big.yaml") && text.contains("limit for a case file"), "{text}");
     }
 
     #[test]

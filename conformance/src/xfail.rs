@@ -54,12 +54,12 @@ pub struct Xfail {
 #[derive(Debug, thiserror::Error)]
 pub enum XfailError {
     /// The file cannot be read.
-    #[error("cannot read expected-failures file {path}: {source}")]
+    #[error("cannot read expected-failures file {path}: {error}")]
     Io {
         /// The path.
         path: String,
-        /// The cause.
-        source: std::io::Error,
+        /// The cause (in the message, so not also a `source()` that reporters print again).
+        error: std::io::Error,
     },
     /// The file is not a map of name to reason.
     #[error("{source_name}:{line}:{column}: {message}")]
@@ -169,12 +169,9 @@ impl Xfail {
         } else {
             serde_saphyr::from_str(text).map_err(|e| {
                 let (line, column) = e.location().map_or((0, 0), |l| (l.line() as u32, l.column() as u32));
-                XfailError::Syntax {
-                    source_name: source_name.to_owned(),
-                    line,
-                    column,
-                    message: e.without_snippet().to_string(),
-                }
+                let message = e.without_snippet().to_string();
+                let message = message.strip_suffix(&format!(" at line {line}, column {column}")).unwrap_or(&message).to_owned();
+                XfailError::Syntax { source_name: source_name.to_owned(), line, column, message }
             })?
         };
         let entries = entries
@@ -197,7 +194,7 @@ impl Xfail {
     /// Reads and parses a file.
     pub fn load(path: &Path) -> Result<Xfail, XfailError> {
         let text = std::fs::read_to_string(path)
-            .map_err(|source| XfailError::Io { path: path.display().to_string(), source })?;
+            .map_err(|error| XfailError::Io { path: path.display().to_string(), error })?;
         Xfail::parse(&text, &path.display().to_string())
     }
 

@@ -179,6 +179,20 @@ pub fn write(info: &RunInfo, buckets: &[Bucket], findings: &Path, cases_dir: &Pa
     if let Some(parent) = findings.parent() {
         std::fs::create_dir_all(parent)?;
     }
+    // A folder reused from an earlier run keeps only this run's cases: a minimized case that
+    // findings.md no longer lists would read as a current finding. Only files this writer made
+    // (`jar-*.yaml`/`parse-*.yaml` starting with a bucket header) are removed.
+    let current: std::collections::HashSet<String> = buckets.iter().map(Bucket::file_name).collect();
+    for entry in std::fs::read_dir(cases_dir)?.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let ours = (name.starts_with("jar-") || name.starts_with("parse-")) && name.ends_with(".yaml");
+        if ours && !current.contains(&name) && entry.file_type().is_ok_and(|t| t.is_file()) {
+            let head = std::fs::read(entry.path()).map(|b| b.starts_with(b"# Bucket ")).unwrap_or(false);
+            if head {
+                std::fs::remove_file(entry.path())?;
+            }
+        }
+    }
     for b in buckets {
         std::fs::write(cases_dir.join(b.file_name()), b.case_yaml(info.seed, &info.command))?;
     }
@@ -309,4 +323,33 @@ fn yes(b: bool) -> &'static str {
 
 fn anchor(i: usize, b: &Bucket) -> String {
     format!("bucket-{i}-{}", b.signature.id())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reused_folder_keeps_only_this_runs_cases() {
+        let dir = tempfile::tempdir().unwrap();
+        let cases = dir.path().join("cases");
+        std::fs::create_dir(&cases).unwrap();
+        std::fs::write(cases.join("jar-deadbeef.yaml"), "# Bucket jar | old\n- name: x\n").unwrap();
+        std::fs::write(cases.join("jar-mine.yaml"), "# my own notes\n").unwrap();
+        let info = RunInfo {
+            seed: 1,
+            scenarios: 0,
+            seconds: 0.0,
+            columns: Vec::new(),
+            features: Features::ALL,
+            command: "cookie-conformance fuzz".to_owned(),
+            quirks: Vec::new(),
+            raw_differences: 0,
+            interrupted: false,
+        };
+        write(&info, &[], &dir.path().join("findings.md"), &cases).unwrap();
+        let mut left: Vec<String> = std::fs::read_dir(&cases).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        left.sort();
+        assert_eq!(left, ["jar-mine.yaml"]);
+    }
 }

@@ -52,12 +52,12 @@ pub const ERA: UnixTime = 1_301_616_000;
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     /// A file or directory cannot be read or written.
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Io {
         /// The path.
         path: String,
-        /// The cause.
-        source: std::io::Error,
+        /// The cause (in the message, so not also a `source()`).
+        error: std::io::Error,
     },
     /// The directory holds no parser tests.
     #[error(
@@ -74,7 +74,7 @@ pub enum ImportError {
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ImportError + '_ {
-    move |source| ImportError::Io { path: path.display().to_string(), source }
+    move |error| ImportError::Io { path: path.display().to_string(), error }
 }
 
 /// Something odd in the corpus that the import worked around.

@@ -11,7 +11,6 @@
 //! knows (in-process targets, adapters) a report can include; a target that fails to start is
 //! listed as unavailable with the reason instead of stopping the report.
 
-pub mod atomic;
 pub mod changes;
 pub mod html;
 pub mod junit;
@@ -48,9 +47,10 @@ pub struct ReportArgs {
     /// A previous results.json: print what changed and write CHANGES.md.
     #[arg(long, value_name = "OLD.json")]
     pub baseline: Option<PathBuf>,
-    /// Expected-failure files: `DIR/<target>.yaml` is applied to that target when it exists.
-    #[arg(long, value_name = "DIR", default_value = "cli/xfail")]
-    pub xfail_dir: PathBuf,
+    /// Expected-failure files: `DIR/<target>.yaml` is applied to that target when it exists
+    /// (default: the `xfail/` folder of this tool's sources, cli/xfail).
+    #[arg(long, value_name = "DIR")]
+    pub xfail_dir: Option<PathBuf>,
     /// Load cases from this directory instead of the corpus embedded in the binary.
     #[arg(long, value_name = "DIR")]
     pub cases: Option<PathBuf>,
@@ -90,6 +90,7 @@ pub fn run_target(
             let started = Instant::now();
             let results: Vec<CaseResult> = pairs
                 .iter()
+                .take_while(|_| !crate::interrupt::requested())
                 .map(|&(case, profile)| {
                     let entry = xfail.and_then(|x| x.entry(&case.name, profile));
                     cookie_conformance::run::run_case_with(&mut *target, &capabilities, case, profile, entry, false)
@@ -119,7 +120,7 @@ pub fn write_all(doc: &ResultsDoc, dir: &Path) -> std::io::Result<Vec<PathBuf>> 
     let mut written = Vec::new();
     let mut put = |name: &str, bytes: &[u8]| -> std::io::Result<()> {
         let path = dir.join(name);
-        atomic::write(&path, bytes)?;
+        cookie_conformance::atomic::write(&path, bytes)?;
         written.push(path);
         Ok(())
     };
@@ -141,13 +142,32 @@ pub fn main(
     describe: &dyn Fn(&str) -> String,
     resolve: Resolve<'_>,
 ) -> anyhow::Result<bool> {
+    let ids: Vec<String> = if args.targets.is_empty() { default_targets.to_vec() } else { args.targets.clone() };
+    let unknown: Vec<&String> =
+        ids.iter().filter(|id| !default_targets.contains(id) && !id.starts_with(crate::targets::http::URL_PREFIX)).collect();
+    if !unknown.is_empty() {
+        let unknown = unknown.iter().map(|id| format!("`{id}`")).collect::<Vec<_>>().join(", ");
+        anyhow::bail!("unknown target {unknown} (known: {}, adapter:URL)", default_targets.join(", "));
+    }
+    // Relative to the tool's sources, not to wherever it is run from: a report made from
+    // another folder must not silently lose every expected failure.
+    let xfail_dir = match &args.xfail_dir {
+        Some(dir) if dir.is_dir() => dir.clone(),
+        Some(dir) => anyhow::bail!("--xfail-dir {}: no such folder", dir.display()),
+        None => default_xfail_dir(),
+    };
+    if !xfail_dir.is_dir() {
+        anyhow::bail!("no expected-failures folder at {} (pass --xfail-dir DIR)", xfail_dir.display());
+    }
+    std::fs::create_dir_all(&args.out).with_context(|| format!("--out {}", args.out.display()))?;
+    cookie_conformance::atomic::check_writable(&args.out.join("results.json")).with_context(|| format!("--out {}", args.out.display()))?;
+    crate::interrupt::install("stopping after the trial under way; no report is written");
     let corpus = match &args.cases {
         Some(dir) => Corpus::from_dir(dir).with_context(|| format!("loading cases from {}", dir.display()))?,
         None => Corpus::embedded().context("loading the embedded case corpus")?,
     };
     let selection = Selection { filter: args.filter.clone(), tags: args.tags.clone(), profiles: args.profiles.clone() };
     let pairs = selection.pairs(&corpus);
-    let ids: Vec<String> = if args.targets.is_empty() { default_targets.to_vec() } else { args.targets.clone() };
     let baseline = match &args.baseline {
         Some(path) => {
             let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
@@ -157,7 +177,7 @@ pub fn main(
     };
     let mut runs = Vec::with_capacity(ids.len());
     for id in &ids {
-        let xfail_path = args.xfail_dir.join(format!("{id}.yaml"));
+        let xfail_path = xfail_dir.join(format!("{id}.yaml"));
         let xfail = if xfail_path.is_file() {
             let x = Xfail::load(&xfail_path)?;
             x.check(&corpus)?;
@@ -180,7 +200,16 @@ pub fn main(
             Err(why) => eprintln!("unavailable: {why}"),
         }
         runs.push(run);
+        if crate::interrupt::requested() {
+            anyhow::bail!("interrupted during `{id}`; no report written");
+        }
     }
+    // Exit status: unexpected results anywhere, or a target named on the command line that
+    // could not run, fail the command (the files are written all the same).
+    let clean = runs.iter().all(|run| match &run.outcome {
+        Ok(done) => cookie_conformance::Summary::of(&done.results).is_success(),
+        Err(_) => args.targets.is_empty(),
+    });
     let doc = ResultsDoc::build(trials(&pairs), &runs, now_rfc3339());
     let written = write_all(&doc, &args.out).with_context(|| format!("writing into {}", args.out.display()))?;
     print!("{}", summary::render(&doc));
@@ -188,14 +217,19 @@ pub fn main(
         let changes = changes::Changes::between(old, &doc);
         let md = changes.render(old, &doc);
         let path = args.out.join("CHANGES.md");
-        atomic::write(&path, md.as_bytes()).with_context(|| format!("writing {}", path.display()))?;
+        cookie_conformance::atomic::write(&path, md.as_bytes()).with_context(|| format!("writing {}", path.display()))?;
         println!("\n{md}");
         println!("changes written to {}", path.display());
     }
     for p in written {
         println!("wrote {}", p.display());
     }
-    Ok(true)
+    Ok(clean)
+}
+
+/// `cli/xfail` of the sources this binary was built from.
+pub fn default_xfail_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("xfail")
 }
 
 /// For `run --html FILE` / `--junit FILE`: writes the page and/or JUnit file of a single
@@ -220,10 +254,10 @@ pub fn write_single(
     };
     let doc = ResultsDoc::build(trials(pairs), std::slice::from_ref(&run), now_rfc3339());
     if let Some(p) = html_path {
-        atomic::write(p, html::render(&doc).as_bytes())?;
+        cookie_conformance::atomic::write(p, html::render(&doc).as_bytes())?;
     }
     if let (Some(p), Some(t)) = (junit_path, doc.targets.first()) {
-        atomic::write(p, junit::render(&doc, t).as_bytes())?;
+        cookie_conformance::atomic::write(p, junit::render(&doc, t).as_bytes())?;
     }
     Ok(())
 }

@@ -526,12 +526,23 @@ impl HttpTarget {
 
     fn ensure_session(&mut self) -> Result<(), TargetError> {
         if self.stale {
+            let old = self.session.take();
+            // The adapter lives on when it is at a URL (a runner-started one is restarted,
+            // and its sessions with it): free the session it may still hold (best effort).
+            if let (Some(id), true, Endpoint::Url(_)) = (&old, self.transport_failed, &self.adapter.endpoint) {
+                let (base, _) = self.adapter.base();
+                let _ = self.client.delete(format!("{base}/sessions/{id}")).timeout(Duration::from_secs(1)).send();
+            }
             if let Err(why) = self.adapter.recover(self.generation, self.transport_failed) {
                 return Err(TargetError::Failed(why));
             }
+            // Count the next failure against the adapter as it is now: without this, a session
+            // that could not even be created kept the generation it first saw, and every later
+            // failure looked like one that another session had already recovered from
+            // (PROTOCOL.md §7.4: the run must give up).
+            self.generation = self.adapter.base().1;
             self.stale = false;
             self.transport_failed = false;
-            self.session = None;
             self.client = client(&self.adapter.options).map_err(TargetError::Failed)?;
         }
         if let Some(why) = &self.adapter.state().gave_up {
@@ -564,8 +575,11 @@ impl HttpTarget {
         let body = serde_json::to_vec(&Batch { ops }).map_err(TargetError::failed)?;
         let path = format!("/sessions/{session}/batch");
         let mut v = self.send(reqwest::Method::POST, &path, Some(body), timeout).map_err(|f| self.fail(f))?;
-        let Some(Value::Array(results)) = v.get_mut("results").map(Value::take) else {
+        if !v.get("results").is_some_and(Value::is_array) {
             return Err(self.garbage(format!("POST {path}: no `results` array in {}", snippet(v.to_string().as_bytes()))));
+        }
+        let Some(Value::Array(results)) = v.get_mut("results").map(Value::take) else {
+            return Err(self.garbage(format!("POST {path}: no `results` array")));
         };
         if let Some(i) = results.iter().position(|r| !r.is_object()) {
             return Err(self.garbage(format!("POST {path}: result {} is not an object: {}", i + 1, results[i])));

@@ -21,7 +21,8 @@ pub fn plain<T: Target>(caps: &Capabilities) -> impl Fn(&mut T, &Case, Profile) 
 }
 
 /// Runs every `(case, profile)` of `pairs` on the first free worker of `targets` with
-/// `run_one`; `on_result` sees each result as it comes (from any thread).
+/// `run_one`; `on_result` sees each result as it comes (from any thread). After Ctrl-C
+/// ([`crate::interrupt`]) it returns the results of the trials that ran.
 pub fn run_parallel<T: Target + Send>(
     targets: &mut [T],
     pairs: &[(&Case, Profile)],
@@ -35,7 +36,8 @@ pub fn run_parallel<T: Target + Send>(
             let (next, done) = (&next, &done);
             scope.spawn(move || {
                 let mut mine = Vec::new();
-                loop {
+                // After Ctrl-C, no new trial starts (crate::interrupt).
+                while !crate::interrupt::requested() {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(&(case, profile)) = pairs.get(i) else { break };
                     let r = run_one(target, case, profile);
