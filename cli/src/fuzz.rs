@@ -437,10 +437,16 @@ pub fn main(args: FuzzArgs) -> anyhow::Result<bool> {
     if args.bench {
         return bench(&opts).map(|()| true);
     }
-    let result = run(&opts)?;
     let out = args.out.clone().unwrap_or_else(|| PathBuf::from("fuzz-out"));
     let findings = args.findings.clone().unwrap_or_else(|| out.join("findings.md"));
     let cases = args.cases_out.clone().unwrap_or_else(|| out.join("cases"));
+    // Where the findings go is checked before the fuzzing, not after it.
+    for dir in [findings.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")), cases.as_path()] {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    cookie_conformance::atomic::check_writable(&findings)?;
+    cookie_conformance::atomic::check_writable(&cases.join("probe.yaml"))?;
+    let result = run(&opts)?;
     cookie_conformance_fuzz::findings::write(&result.info, &result.buckets, &findings, &cases)
         .with_context(|| format!("writing {}", findings.display()))?;
     if let Some(dir) = &args.save_inputs {

@@ -116,3 +116,46 @@ fn unknown_target_and_schema() {
     let checked_in = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../cases/schema.json")).unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout), checked_in);
 }
+
+#[test]
+fn bad_command_lines_fail_before_any_work_and_name_the_culprit() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("r");
+    let out_dir = out_dir.to_str().unwrap();
+    // An unknown target in a report.
+    let out = cli(&["report", "--targets", "referenc", "--out", out_dir]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("unknown target `referenc`"), "{}", text(&out));
+    // A missing expected-failures folder.
+    let out = cli(&["report", "--targets", "reference", "--xfail-dir", "/nonexistent/xfail", "--out", out_dir]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("--xfail-dir /nonexistent/xfail"), "{}", text(&out));
+    // A missing quirks folder.
+    let out = cli(&["fuzz", "--quirks", "/nonexistent/quirks", "--max-scenarios", "1"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("--quirks /nonexistent/quirks"), "{}", text(&out));
+    // Output paths are checked before the run, not after it.
+    let out = cli(&["run", "--json", "/nonexistent/dir/x.json"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("--json /nonexistent/dir/x.json") && !text(&out).contains("trials from"), "{}", text(&out));
+    let out = cli(&["run", "--html", dir.path().to_str().unwrap()]);
+    assert!(text(&out).contains("is a folder") && !text(&out).contains("trials from"), "{}", text(&out));
+    // A missing expected-failures file is named once.
+    let out = cli(&["run", "--xfail", "/nonexistent/x.yaml"]);
+    assert_eq!(text(&out).matches("No such file").count(), 1, "{}", text(&out));
+}
+
+#[test]
+fn a_report_from_another_folder_keeps_the_expected_failures() {
+    // The default xfail folder is the tool's own, wherever it runs from: cookie_store's known
+    // failures in the domain area stay expected (without them the report exits 1).
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_cookie-conformance"))
+        .args(["report", "--targets", "cookie_store", "--out", "r", "--filter", "domain::"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let results = std::fs::read_to_string(dir.path().join("r/results.json")).unwrap();
+    assert!(results.contains("\"xfail\""), "no expected failure was applied");
+}

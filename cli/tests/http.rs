@@ -125,6 +125,8 @@ enum Fault {
     /// Answers the first two batches with an `unsupported` error, then dies: every later
     /// connection is closed at once.
     DiesAfterTwoBatches,
+    /// Answers every batch with an `unsupported` error after 30 ms.
+    Slow,
 }
 
 const INFO: &str = r#"{"protocol":"cookie-adapter/1","name":"fake","library":"fake","version":"0","parallel":true,"capabilities":{"virtual_clock":true,"script_api":true,"same_site_contexts":true,"partitioned":true,"third_party_policies":["allow","block","partition"],"profiles":["rfc6265","rfc6265bis","layered-cookies"],"configurable":["lax_allowing_unsafe","trust_localhost","age_limit","max_cookies_per_domain","max_cookies_total","reject_public_suffixes"],"storage_dump":true,"public_suffix_list":null}}"#;
@@ -180,6 +182,10 @@ fn serve_fake(stream: TcpStream, fault: Fault, live: &AtomicI64, batches: &Atomi
                     }
                     Fault::Garbage => (200, "<html>oops</html>".to_owned()),
                     Fault::WrongShape => (200, r#"{"results": 5}"#.to_owned()),
+                    Fault::Slow => {
+                        std::thread::sleep(Duration::from_millis(30));
+                        (200, r#"{"results":[{"error":"no such profile here","kind":"unsupported"}]}"#.to_owned())
+                    }
                     Fault::Unsupported | Fault::DiesAfterTwoBatches => {
                         (200, r#"{"results":[{"error":"no such profile here","kind":"unsupported"}]}"#.to_owned())
                     }
@@ -275,6 +281,40 @@ fn failed_cases_leave_no_session_behind() {
     run_first(&url, 3, quick());
     std::thread::sleep(Duration::from_millis(100));
     assert_eq!(live.load(Ordering::SeqCst), 0, "sessions left on the adapter");
+}
+
+#[test]
+fn ctrl_c_stops_a_run_and_deletes_its_sessions() {
+    let (url, live) = fake_adapter_counting(Fault::Slow);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cookie-conformance"))
+        .args(["run", "--target", &format!("adapter:{url}"), "--jobs", "2"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Let it open its sessions and run some cases.
+    let started = std::time::Instant::now();
+    while live.load(Ordering::SeqCst) < 2 && started.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(live.load(Ordering::SeqCst) >= 2, "the run opened its sessions");
+    let killed = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(std::time::Instant::now() < deadline, "the run did not stop after Ctrl-C");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("interrupted after"), "{stderr}");
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(live.load(Ordering::SeqCst), 0, "sessions left on the adapter: {stderr}");
 }
 
 #[test]

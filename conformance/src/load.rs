@@ -409,7 +409,7 @@ fn saphyr_issue(source: &SourceFile<'_>, text: &str, e: &serde_saphyr::Error, ke
     let raw = plain.strip_suffix(&suffix).unwrap_or(&plain);
     let mut message = author_message(raw);
     let mut relocated = false;
-    if message.contains("found a tab") {
+    if message.contains("found a tab") || message.contains("tabs disallowed") {
         if let Some((l, c)) = tab_location(text, line) {
             (line, column, relocated) = (l, c, true);
             message = "a tab in the indentation: YAML indents with spaces only".to_owned();
@@ -499,8 +499,37 @@ mod tests {
     fn duplicate_key() {
         let i = one_issue(&GOOD.replace("- name: second", "- name: second\n  name: third"));
         assert_eq!((i.line, i.column), (9, 3));
-        assert!(i.message.contains("duplicate mapping key: name"), "{}", i.message);
+        assert_eq!(i.message, "duplicate key `name`: a key may appear once in a mapping");
         assert_eq!(i.key.as_deref(), Some("[1]"));
+        // The snippet says the same, with no advice about parser options.
+        assert!(!i.to_string().contains("DuplicateKeyPolicy"), "{i}");
+    }
+
+    #[test]
+    fn author_facing_messages() {
+        let i = one_issue(&format!("{GOOD}---\n{GOOD}"));
+        assert!(i.message.starts_with("a second YAML document"), "{}", i.message);
+        assert!(!i.to_string().contains("from_str_multiple"), "{i}");
+        // A tab indenting line 3 is reported there, not where the parser noticed it.
+        let i = one_issue("- name: x\n  spec: [a]\n\tsteps: []\n");
+        assert_eq!((i.line, i.column), (3, 1), "{i}");
+        assert!(i.message.contains("tab in the indentation"), "{i}");
+        // Invalid UTF-8 is located by line and column, not by byte offset.
+        let mut bytes = b"- name: x\n  spec: [a]\n  steps:\n    - expect: { cookie: \"".to_vec();
+        bytes.extend_from_slice(b"\xff\" }\n");
+        let e = Corpus::from_sources([SourceFile { display: "x.yaml".into(), area: "t".into(), bytes: bytes.into() }]).unwrap_err();
+        assert_eq!((e.issues[0].line, e.issues[0].column), (4, 26), "{e}");
+        // Empty, comment-only and `[]` files are the same mistake.
+        for text in ["", "  \n", "# only a comment\n", "# nothing\n[]\n"] {
+            let i = one_issue(text);
+            assert_eq!((i.line, i.message.as_str()), (1, "the file holds no case: a case file is a list of cases"), "{text:?}");
+        }
+        // The node budget, in words.
+        let case = "- name: \"c{}\"\n  spec: [a, b, c]\n  tags: [a, b, c, d]\n  steps:\n    - set: { url: \"https://a.example/\", cookies: [a=b, c=d, e=f] }\n    - expect: { url: \"https://a.example/\", cookie: null }\n";
+        let big: String = (0..12_000).map(|i| case.replace("{}", &i.to_string())).collect();
+        let i = one_issue(&big);
+        assert!(i.message.contains("more than 250000 YAML nodes") && i.message.contains("split it"), "{}", i.message);
+        assert!(!i.to_string().contains("budget breached"), "{i}");
     }
 
     #[test]
@@ -556,7 +585,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.issues.len(), 1);
         let shown = e.issues[0].to_string();
-        assert!(shown.starts_with("cases/b/two.yaml:1:"), "{shown}");
+        assert!(shown.starts_with("cases/b/two.yaml:1:3:"), "{shown}");
         assert!(shown.contains("also at cases/a/one.yaml:2"), "{shown}");
     }
 
@@ -570,7 +599,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.issues.len(), 3, "{e}");
         assert!(e.issues[1].message.contains("not UTF-8"));
-        assert!(e.issues[2].message.contains("empty file"));
+        assert!(e.issues[2].message.contains("holds no case"));
     }
 
     #[test]

@@ -65,6 +65,14 @@ pub enum ImportError {
          `data/parser` below it"
     )]
     NoTests(String),
+    /// A test file that is not a regular file (a FIFO, a device) or is too large to be one.
+    #[error("{path}: {why}")]
+    NotATestFile {
+        /// The path.
+        path: String,
+        /// What it is instead.
+        why: String,
+    },
     /// A `NAME-test` file without its `NAME-expected`.
     #[error("{0}: the matching `-expected` file is missing")]
     MissingExpected(String),
@@ -266,15 +274,39 @@ pub fn read_corpus(dir: &Path) -> Result<Vec<ParserTest>, ImportError> {
     for name in names {
         let test_path = parser.join(format!("{name}-test"));
         let expected_path = parser.join(format!("{name}-expected"));
-        let test = std::fs::read(&test_path).map_err(io(&test_path))?;
+        let test = read_test_file(&test_path)?;
         if !expected_path.exists() {
             return Err(ImportError::MissingExpected(test_path.display().to_string()));
         }
-        let expected = std::fs::read(&expected_path).map_err(io(&expected_path))?;
+        let expected = read_test_file(&expected_path)?;
         tests.push(parse_test(&name, &test, &expected));
     }
     Ok(tests)
 }
+
+/// The largest test or expected file read (the corpus's are a few hundred bytes).
+const MAX_TEST_FILE: u64 = 1024 * 1024;
+
+/// Reads one corpus file: a regular file (links followed) of at most [`MAX_TEST_FILE`] bytes.
+/// A FIFO would block and a device never end, so neither is opened.
+fn read_test_file(path: &Path) -> Result<Vec<u8>, ImportError> {
+    let meta = std::fs::metadata(path).map_err(io(path))?;
+    let not = |why: String| ImportError::NotATestFile { path: path.display().to_string(), why };
+    if !meta.is_file() {
+        return Err(not("not a regular file (a FIFO, device or socket): not read".to_owned()));
+    }
+    let mut bytes = Vec::new();
+    let file = std::fs::File::open(path).map_err(io(path))?;
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, MAX_TEST_FILE + 1), &mut bytes).map_err(io(path))?;
+    if bytes.len() as u64 > MAX_TEST_FILE {
+        return Err(not(format!("larger than {MAX_TEST_FILE} bytes: not an http-state test")));
+    }
+    Ok(bytes)
+}
+
+/// Cases per generated file: a file stays far below the loader's node budget
+/// ([`cookie_conformance::load::MAX_NODES_PER_FILE`], about 7,000 such cases).
+pub const CASES_PER_FILE: usize = 1000;
 
 /// How to write the cases.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -393,7 +425,19 @@ pub fn render(tests: &[ParserTest], options: &Options) -> Vec<(String, String)> 
     for t in tests {
         groups.entry(group(&t.name)).or_default().push(t);
     }
-    groups.into_iter().map(|(g, ts)| (format!("{g}.yaml"), render_file(&ts, options))).collect()
+    let mut files = Vec::new();
+    for (g, ts) in groups {
+        if ts.len() <= CASES_PER_FILE {
+            files.push((format!("{g}.yaml"), render_file(&ts, options)));
+        } else {
+            // A large group is split (`domain-1.yaml`, `domain-2.yaml`, ...) so that every file
+            // loads back.
+            for (i, chunk) in ts.chunks(CASES_PER_FILE).enumerate() {
+                files.push((format!("{g}-{}.yaml", i + 1), render_file(chunk, options)));
+            }
+        }
+    }
+    files
 }
 
 /// Loads the generated files back and checks that every case is there with the exact bytes,
@@ -579,5 +623,33 @@ mod tests {
         std::fs::write(dir.path().join("x0001-test"), "Set-Cookie: a=b\n").unwrap();
         let err = read_corpus(dir.path()).unwrap_err().to_string();
         assert!(err.contains("x0001-test: the matching `-expected` file is missing"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn devices_and_fifos_are_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink("/dev/zero", dir.path().join("z0001-test")).unwrap();
+        std::fs::write(dir.path().join("z0001-expected"), "").unwrap();
+        let err = read_corpus(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("z0001-test") && err.contains("not a regular file"), "{err}");
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("p0001-test"), "Set-Cookie: a=b\n").unwrap();
+        let made = std::process::Command::new("mkfifo").arg(dir.path().join("p0001-expected")).status().is_ok_and(|s| s.success());
+        if made {
+            let err = read_corpus(dir.path()).unwrap_err().to_string();
+            assert!(err.contains("p0001-expected") && err.contains("not a regular file"), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_large_group_is_split_into_files_that_load_back() {
+        let tests: Vec<ParserTest> = (0..12_000)
+            .map(|i| parse_test(&format!("domain{i:05}"), b"Set-Cookie: a=b; Domain=home.example.org\n", b"Cookie: a=b\n"))
+            .collect();
+        let files = render(&tests, &Options::default());
+        assert_eq!(files.len(), 12);
+        assert_eq!((files[0].0.as_str(), files[11].0.as_str()), ("domain-1.yaml", "domain-12.yaml"));
+        check_round_trip(&files, &tests).unwrap();
     }
 }

@@ -663,6 +663,26 @@ mod tests {
     }
 
     #[test]
+    fn ten_thousand_leaked_sessions_over_http() {
+        let (port, handle) = limited(Limits::default());
+        let client = reqwest::blocking::Client::new();
+        let base = format!("http://127.0.0.1:{port}");
+        let mut last = String::new();
+        for _ in 0..10_000 {
+            let v: Value = serde_json::from_slice(&client.post(format!("{base}/sessions")).body("{}").send().unwrap().bytes().unwrap()).unwrap();
+            last = v["id"].as_str().unwrap().to_owned();
+        }
+        let set = r#"{"url":"https://a.example/","now":0,"set_cookie":["YT1i"]}"#;
+        assert_eq!(client.post(format!("{base}/sessions/{last}/set")).body(set).send().unwrap().status(), 200);
+        let got = client.post(format!("{base}/sessions/{last}/get")).body(r#"{"url":"https://a.example/","now":1}"#).send().unwrap();
+        let got: Value = serde_json::from_slice(&got.bytes().unwrap()).unwrap();
+        assert_eq!(got["cookie"], "YT1i");
+        // The first sessions made room for the last ones.
+        assert_eq!(client.post(format!("{base}/sessions/s0/dump")).body(r#"{"now":1}"#).send().unwrap().status(), 404);
+        shut_down(port, handle);
+    }
+
+    #[test]
     fn connections_beyond_the_limit_wait_their_turn() {
         let (port, handle) = limited(Limits { max_connections: 2, ..Limits::default() });
         let held: Vec<TcpStream> = (0..2).map(|_| TcpStream::connect((Ipv4Addr::LOCALHOST, port)).unwrap()).collect();
