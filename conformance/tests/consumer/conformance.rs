@@ -24,7 +24,8 @@ impl Target for TinyJar {
         Capabilities { virtual_clock: true, ..Capabilities::default() }
     }
     fn reset(&mut self, setup: &Setup) -> Result<(), TargetError> {
-        Ok(self.0 = Jar::new(setup.config.clone()))
+        self.0 = Jar::new(setup.config.clone()); // an empty jar, configured for the next case
+        Ok(())
     }
     fn set_cookies(&mut self, url: &str, lines: &[Vec<u8>], ctx: &Context, now: UnixTime) -> Result<(), TargetError> {
         for line in lines.iter().filter(|line| !line.starts_with(b"__Host-")) {
