@@ -191,7 +191,7 @@ pub fn main(
             &describe(id),
             &pairs,
             resolve,
-            xfail.as_ref().map(|x| (x, xfail_path.display().to_string())),
+            xfail.as_ref().map(|x| (x, shown_path(&xfail_path))),
         );
         match &run.outcome {
             Ok(done) => {
@@ -225,6 +225,13 @@ pub fn main(
         println!("wrote {}", p.display());
     }
     Ok(clean)
+}
+
+/// A path as committed reports show it: relative to the repository when it is inside (no
+/// machine's absolute paths in `reports/`).
+fn shown_path(path: &Path) -> String {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap_or(Path::new("/"));
+    path.strip_prefix(repo).unwrap_or(path).display().to_string()
 }
 
 /// `cli/xfail` of the sources this binary was built from.
