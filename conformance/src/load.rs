@@ -318,15 +318,16 @@ fn parse_file(source: &SourceFile<'_>) -> Result<Vec<Case>, Vec<LoadIssue>> {
         let (line, column) = line_column(&source.bytes, e.valid_up_to());
         vec![issue(line, column, None, "not UTF-8: a case file is UTF-8 text; write other octets as { base64: ... }".to_owned())]
     })?;
-    let mut key_path = None;
-    let parsed: Result<Vec<Spanned<Case>>, serde_saphyr::Error> =
-        serde_saphyr::with_deserializer_from_str(text, |de| {
-            serde_path_to_error::deserialize(de).map_err(|e| {
-                key_path = Some(e.path().to_string());
-                e.into_inner()
-            })
-        });
-    let spanned = parsed.map_err(|e| vec![saphyr_issue(source, text, &e, key_path.as_deref())])?;
+    let spanned = match parse_cases(text) {
+        Ok(spanned) => spanned,
+        Err((e, key_path)) => {
+            let first = saphyr_issue(source, text, &e, key_path.as_deref());
+            // The parser stops at the first error; the cases of a block list are parsed one by
+            // one too, so that every broken case of the file is reported in one run.
+            let each = issues_per_case(source, text);
+            return Err(if each.len() > 1 { each } else { vec![first] });
+        }
+    };
     if spanned.is_empty() {
         // Empty, only comments, or `[]`: alike, and never what the author meant.
         return Err(vec![issue(1, 1, None, "the file holds no case: a case file is a list of cases".to_owned())]);
@@ -356,6 +357,52 @@ fn parse_file(source: &SourceFile<'_>) -> Result<Vec<Case>, Vec<LoadIssue>> {
         Err(issues)
     }
 }
+
+/// The cases of a file, or the parser's first error with the key path it was at.
+fn parse_cases(text: &str) -> Result<Vec<Spanned<Case>>, (serde_saphyr::Error, Option<String>)> {
+    let mut key_path = None;
+    let parsed = serde_saphyr::with_deserializer_from_str(text, |de| {
+        serde_path_to_error::deserialize(de).map_err(|e| {
+            key_path = Some(e.path().to_string());
+            e.into_inner()
+        })
+    });
+    parsed.map_err(|e| (e, key_path))
+}
+
+/// Every case of a block list (`- name: ...` items at column 0, as the corpus writes them)
+/// parsed on its own, with the errors of the broken ones. A broken item is parsed again behind
+/// as many empty lines as precede it, so that its lines, columns and snippet are the file's
+/// own (for the first [`DETAILED_ISSUES`]; later ones get the location without a snippet).
+fn issues_per_case(source: &SourceFile<'_>, text: &str) -> Vec<LoadIssue> {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let starts: Vec<usize> =
+        lines.iter().enumerate().filter(|(_, l)| l.starts_with("- ") || l.trim_end() == "-").map(|(i, _)| i).collect();
+    let mut issues = Vec::new();
+    for (k, &start) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).copied().unwrap_or(lines.len());
+        let item = lines[start..end].concat();
+        let Err((e, key_path)) = parse_cases(&item) else { continue };
+        // The item is `[0]` of its own list and `[k]` of the file's.
+        let renumber = |p: Option<String>| p.map(|p| p.strip_prefix("[0]").map_or_else(|| p.clone(), |rest| format!("[{k}]{rest}")));
+        let offset = u32::try_from(start).unwrap_or(u32::MAX);
+        if issues.len() < DETAILED_ISSUES {
+            let padded = "\n".repeat(start) + &item;
+            if let Err((e, key_path)) = parse_cases(&padded) {
+                issues.push(saphyr_issue(source, &padded, &e, renumber(key_path).as_deref()));
+                continue;
+            }
+        }
+        let mut issue = saphyr_issue(source, &item, &e, renumber(key_path).as_deref());
+        issue.line = issue.line.saturating_add(offset);
+        issue.snippet = None;
+        issues.push(issue);
+    }
+    issues
+}
+
+/// Broken cases of one file reported with a snippet.
+const DETAILED_ISSUES: usize = 20;
 
 /// The 1-based line and column (in characters) of byte `offset` of `bytes`.
 fn line_column(bytes: &[u8], offset: usize) -> (u32, u32) {
@@ -503,6 +550,16 @@ mod tests {
         assert_eq!(i.key.as_deref(), Some("[1]"));
         // The snippet says the same, with no advice about parser options.
         assert!(!i.to_string().contains("DuplicateKeyPolicy"), "{i}");
+    }
+
+    #[test]
+    fn every_broken_case_of_a_file_is_reported() {
+        let text = GOOD.replace("cookies: [a=b]", "cookies: a=b").replace("cookie: null", "cookie: 42").replace("- name: second", "- name: second\n  bogus: 1");
+        let e = load(&text).unwrap_err();
+        assert_eq!(e.issues.len(), 2, "{e}");
+        assert_eq!((e.issues[0].line, e.issues[0].key.as_deref()), (5, Some("[0].steps[0].set.cookies")), "{e}");
+        assert_eq!(e.issues[1].key.as_deref().map(|k| k.starts_with("[1]")), Some(true), "{e}");
+        assert!(e.issues[1].line >= 9, "{e}");
     }
 
     #[test]

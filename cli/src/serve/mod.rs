@@ -451,7 +451,9 @@ async fn respond(state: Arc<State>, bodies: Arc<Semaphore>, req: Request<Incomin
         return Ok(answer(StatusCode::PAYLOAD_TOO_LARGE, &Failure::bad(message).body(), true));
     }
     // Room for the body among all the bodies being read, before reading it.
-    let Ok(_room) = bodies.acquire_many_owned(kib(declared as usize) as u32).await else {
+    // Never more than the whole budget, or a body larger than it would wait forever.
+    let wanted = kib(usize::try_from(declared).unwrap_or(usize::MAX)).min(kib(limits.body_budget));
+    let Ok(_room) = bodies.acquire_many_owned(u32::try_from(wanted).unwrap_or(u32::MAX)).await else {
         return Ok(answer(StatusCode::SERVICE_UNAVAILABLE, &Failure(ErrorKind::Internal, "shutting down".into()).body(), true));
     };
     let read = tokio::time::timeout(limits.body_timeout, Limited::new(req.into_body(), limits.max_body).collect()).await;
