@@ -125,6 +125,12 @@ fn page_data(doc: &ResultsDoc) -> Value {
         "cells": cells.into_iter().map(|c| c.into_iter().collect::<String>()).collect::<Vec<_>>(),
         "reasons": reasons,
         "info": info,
+        "coverage": {
+            "floor": super::coverage::FLOOR,
+            "profile": super::coverage::HEADLINE_PROFILE,
+            "headlines": super::coverage::profile_headlines(doc),
+            "sections": super::coverage::section_rows(doc, super::coverage::HEADLINE_PROFILE),
+        },
     })
 }
 
@@ -158,6 +164,9 @@ mod tests {
         assert_eq!(data["info"]["1:0"]["o"], true);
         assert_eq!(data["info"]["1:0"]["e"], "a=1; b=2");
         assert_eq!(data["targets"][2]["unavailable_reason"], "no such adapter");
+        assert_eq!(data["coverage"]["profile"], "rfc6265bis");
+        assert_eq!(data["coverage"]["headlines"][0]["targets"][0]["tally"]["total"], 2);
+        assert!(data["coverage"]["sections"].as_array().is_some_and(|s| !s.is_empty()));
         // No external resources: the page must work offline.
         for needle in ["http://", "https://", "src=\"", "<link"] {
             let outside_data = html.replace(body, "");

@@ -12,6 +12,7 @@
 //! listed as unavailable with the reason instead of stopping the report.
 
 pub mod changes;
+pub mod coverage;
 pub mod html;
 pub mod junit;
 pub mod results;

@@ -1,9 +1,13 @@
-//! `SUMMARY.md`: the table a README embeds — one row per spec area, one column per target, each
-//! cell the pass rate over the trials the target ran (skipped trials are not counted; expected
-//! failures count as not passing), then the totals and the skips.
+//! `SUMMARY.md`: what a README embeds. First a headline per profile (rfc6265bis first): each
+//! target's pass rate with its coverage (trials run ÷ trials of the profile) and the top
+//! reasons it skipped the rest; then one row per spec area and one per spec section, each cell
+//! the pass rate over the trials the target ran *of* the trials there are (skipped trials are
+//! not counted in the rate; expected failures count as not passing). A rate standing on less
+//! than [`coverage::FLOOR`] of its trials is in italics.
 
 use std::fmt::Write as _;
 
+use super::coverage::{self, Tally};
 use super::results::{OutcomeName, ResultsDoc, Summary};
 
 /// The pass rate cell: `97% 120/124`, or `–` when every trial was skipped. Passing is `pass`
@@ -20,11 +24,29 @@ fn cell(s: &Summary) -> String {
     format!("{shown} {passed}/{ran}")
 }
 
-/// Per target and area, the tally.
-pub fn tallies(doc: &ResultsDoc) -> Vec<(String, Vec<Summary>)> {
+/// A rate with what it stands on: `97% 120/124 of 150`, in italics when fewer than
+/// [`coverage::FLOOR`] of the trials ran.
+fn covered_cell(t: &Tally) -> String {
+    if t.ran() == 0 {
+        return format!("– 0 of {}", t.total);
+    }
+    let text = format!("{} of {}", cell(&t.summary), t.total);
+    if t.weak() { format!("_{text}_") } else { text }
+}
+
+fn percent(part: usize, whole: usize) -> String {
+    if whole == 0 { "–".to_owned() } else { format!("{:.0}%", 100.0 * part as f64 / whole as f64) }
+}
+
+/// Per target and area, the tally over the trials of `profile`.
+pub fn tallies(doc: &ResultsDoc, profile: &str) -> Vec<(String, Vec<Summary>)> {
     let areas = doc.areas();
-    let area_of: std::collections::HashMap<&str, usize> =
-        doc.trials.iter().map(|t| (t.id.as_str(), areas.iter().position(|a| *a == t.area).unwrap_or(0))).collect();
+    let area_of: std::collections::HashMap<&str, usize> = doc
+        .trials
+        .iter()
+        .filter(|t| t.profile == profile)
+        .map(|t| (t.id.as_str(), areas.iter().position(|a| *a == t.area).unwrap_or(0)))
+        .collect();
     doc.targets
         .iter()
         .map(|t| {
@@ -42,7 +64,11 @@ pub fn tallies(doc: &ResultsDoc) -> Vec<(String, Vec<Summary>)> {
 /// The Markdown.
 pub fn render(doc: &ResultsDoc) -> String {
     let areas = doc.areas();
-    let tallies = tallies(doc);
+    // Areas and sections are read under one profile, the current draft: counting every
+    // profile would let the layered-cookies trials, which no third-party jar claims, halve
+    // every jar's coverage.
+    let profile = coverage::HEADLINE_PROFILE;
+    let tallies = tallies(doc, profile);
     let mut out = String::new();
     let _ = writeln!(out, "# Conformance summary\n");
     let _ = writeln!(
@@ -55,6 +81,34 @@ pub fn render(doc: &ResultsDoc) -> String {
         areas.len(),
         doc.generated_at
     );
+    let floor = (coverage::FLOOR * 100.0).round();
+    let _ = writeln!(
+        out,
+        "Every rate reads \"passing/run of all\": a rate over less than {floor}% of the trials it could cover is in \
+         _italics_, since it stands on less than half of what it claims to measure.\n"
+    );
+    let _ = writeln!(out, "## Headlines per profile\n");
+    for p in coverage::profile_headlines(doc) {
+        let _ = writeln!(out, "### {} ({} trial{})\n", p.profile, p.trials, if p.trials == 1 { "" } else { "s" });
+        let _ = writeln!(out, "| target | pass rate | coverage | top skip reasons |");
+        let _ = writeln!(out, "|---|---:|---:|---|");
+        for h in &p.targets {
+            let rate = match (h.tally.ran(), h.tally.weak()) {
+                (0, _) => "–".to_owned(),
+                (_, true) => format!("_{}_", cell(&h.tally.summary)),
+                (_, false) => cell(&h.tally.summary),
+            };
+            let skips = if h.top_skips.is_empty() {
+                "—".to_owned()
+            } else {
+                h.top_skips.iter().map(|(why, n)| format!("{} ({n})", why.replace('|', "\\|"))).collect::<Vec<_>>().join("; ")
+            };
+            let (ran, total) = (h.tally.ran(), h.tally.total);
+            let _ = writeln!(out, "| `{}` | {rate} | {} {ran}/{total} | {skips} |", h.target, percent(ran, total));
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(out, "## Pass rate by area ({profile})\n");
     let header: Vec<String> = doc.targets.iter().map(|t| format!("`{}`", t.id)).collect();
     let _ = writeln!(out, "| area | {} |", header.join(" | "));
     let _ = writeln!(out, "|---|{}", "---:|".repeat(doc.targets.len()));
@@ -63,7 +117,10 @@ pub fn render(doc: &ResultsDoc) -> String {
             .targets
             .iter()
             .zip(&tallies)
-            .map(|(t, (_, per))| if t.available { cell(&per[i]) } else { "n/a".to_owned() })
+            .map(|(t, (_, per))| {
+                let total = doc.trials.iter().filter(|tr| tr.area == *area && tr.profile == profile).count();
+                if t.available { covered_cell(&Tally { summary: per[i], total }) } else { "n/a".to_owned() }
+            })
             .collect();
         let _ = writeln!(out, "| {area} | {} |", cells.join(" | "));
     }
@@ -72,11 +129,23 @@ pub fn render(doc: &ResultsDoc) -> String {
             doc.targets.iter().map(|t| if t.available { f(&t.summary) } else { "n/a".to_owned() }).collect();
         format!("| {label} | {} |\n", cells.join(" | "))
     };
-    out.push_str(&row("**all**", &|s| format!("**{}**", cell(s))));
+    out.push_str(&row("**all profiles**", &|s| format!("**{}**", cell(s))));
     out.push_str(&row("failed", &|s| s.failed.to_string()));
     out.push_str(&row("expected failures", &|s| s.xfail.to_string()));
     out.push_str(&row("errors", &|s| s.error.to_string()));
     out.push_str(&row("skipped", &|s| s.skipped.to_string()));
+    let _ = writeln!(out, "\n## Coverage by spec section ({profile})\n");
+    let _ = writeln!(
+        out,
+        "RFC 6265bis -22 sections (a case counts under every section its `spec` cites; subsections roll up to the \
+         listed one), then CHIPS and the other drafts the cases cite.\n"
+    );
+    let _ = writeln!(out, "| section | trials | {} |", header.join(" | "));
+    let _ = writeln!(out, "|---|---:|{}", "---:|".repeat(doc.targets.len()));
+    for r in coverage::section_rows(doc, profile) {
+        let cells: Vec<String> = r.targets.iter().map(|t| t.as_ref().map_or_else(|| "n/a".to_owned(), covered_cell)).collect();
+        let _ = writeln!(out, "| {} {} | {} | {} |", r.key, r.title, r.trials, cells.join(" | "));
+    }
     out.push_str("\nTargets:\n\n");
     for t in doc.targets.iter().filter(|t| t.available) {
         let version = t.version.as_deref().map(|v| format!(" {v}")).unwrap_or_default();
@@ -108,7 +177,14 @@ mod tests {
         assert!(md.contains("| area | `a` | `b` | `down` |"), "{md}");
         assert!(md.contains("- `a`: a 1.2.3\n"), "{md}");
         // a: pass, fail, skip → 1 of 2 ran; b: xfail, xpass, error → 1 of 3.
-        assert!(md.contains("| d | 50% 1/2 | 33% 1/3 | n/a |"), "{md}");
+        // Under rfc6265bis (trials one and two): a passed one and skipped two, b failed
+        // both (an expected failure and an error).
+        assert!(md.contains("| d | 100% 1/1 of 2 | 0% 0/2 of 2 | n/a |"), "{md}");
+        // Every profile has its headline, with coverage.
+        assert!(md.contains("| `a` | 100% 1/1 | 50% 1/2 |"), "{md}");
+        assert!(md.contains("### layered-cookies (1 trial)"), "{md}");
+        assert!(md.contains("### rfc6265bis"), "{md}");
+        assert!(md.contains("## Coverage by spec section"), "{md}");
         assert!(md.contains("- `down`: no such adapter"), "{md}");
     }
 
