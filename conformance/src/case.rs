@@ -27,6 +27,9 @@ pub struct Case {
     /// Free-form tags; `seed`, `fuzz-found` and `http-state` are special.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
+    /// The attacks a target failing this case is open to ([`crate::security`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub security: Vec<crate::security::AttackClass>,
     /// The profiles the case holds for. Default: rfc6265bis and layered-cookies.
     #[serde(default = "default_profiles", with = "profile_list")]
     #[schemars(with = "Vec<ProfileName>")]

@@ -34,6 +34,7 @@ pub mod reference;
 pub mod report;
 pub mod run;
 pub mod schema;
+pub mod security;
 pub mod select;
 pub mod target;
 mod trace;

@@ -89,6 +89,9 @@ pub fn case_yaml(case: &Case, header: &[String], notes: &[Vec<String>]) -> Strin
     if !case.tags.is_empty() {
         let _ = writeln!(y, "  tags: {}", list(case.tags.iter().map(|s| yaml_str(s))));
     }
+    if !case.security.is_empty() {
+        let _ = writeln!(y, "  security: {}", list(case.security.iter().map(|c| c.name().to_owned())));
+    }
     let _ = writeln!(y, "  profiles: {}", list(case.profiles.iter().map(|p| p.name().to_owned())));
     if let Some(now) = case.now {
         let _ = writeln!(y, "  now: {now}");

@@ -731,6 +731,7 @@ impl Scenario {
             name,
             spec,
             tags,
+            security: Vec::new(),
             profiles: vec![reference_jar::Profile::Rfc6265bis],
             config: Default::default(),
             now: None,

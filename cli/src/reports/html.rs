@@ -37,6 +37,7 @@ struct PageCase<'a> {
     line: u32,
     spec: &'a [String],
     tags: &'a [String],
+    security: &'a [String],
     config: &'a Value,
     #[serde(skip_serializing_if = "Option::is_none")]
     now: Option<&'a str>,
@@ -68,6 +69,7 @@ fn page_data(doc: &ResultsDoc) -> Value {
                 line: t.line,
                 spec: &t.spec,
                 tags: &t.tags,
+                security: &t.security,
                 config: &t.config,
                 now: t.now.as_deref(),
                 steps: &t.steps,
@@ -125,6 +127,7 @@ fn page_data(doc: &ResultsDoc) -> Value {
         "cells": cells.into_iter().map(|c| c.into_iter().collect::<String>()).collect::<Vec<_>>(),
         "reasons": reasons,
         "info": info,
+        "attacks": super::attacks::rows(doc),
         "coverage": {
             "floor": super::coverage::FLOOR,
             "profile": super::coverage::HEADLINE_PROFILE,
@@ -165,6 +168,8 @@ mod tests {
         assert_eq!(data["info"]["1:0"]["e"], "a=1; b=2");
         assert_eq!(data["targets"][2]["unavailable_reason"], "no such adapter");
         assert_eq!(data["coverage"]["profile"], "rfc6265bis");
+        assert_eq!(data["attacks"].as_array().map(Vec::len), Some(12));
+        assert!(data["cases"][0]["security"].is_array());
         assert_eq!(data["coverage"]["headlines"][0]["targets"][0]["tally"]["total"], 2);
         assert!(data["coverage"]["sections"].as_array().is_some_and(|s| !s.is_empty()));
         // No external resources: the page must work offline.

@@ -11,6 +11,7 @@
 //! knows (in-process targets, adapters) a report can include; a target that fails to start is
 //! listed as unavailable with the reason instead of stopping the report.
 
+pub mod attacks;
 pub mod changes;
 pub mod coverage;
 pub mod html;

@@ -99,6 +99,9 @@ pub struct Trial {
     /// Its tags.
     #[serde(default)]
     pub tags: Vec<String>,
+    /// The attacks a target failing it is open to (`cases/README.md`, security classes).
+    #[serde(default)]
+    pub security: Vec<String>,
     /// The jar options it sets (the case file's `config`).
     #[serde(default)]
     pub config: serde_json::Value,
@@ -326,6 +329,7 @@ impl Trial {
             line: case.origin.line,
             spec: case.spec.clone(),
             tags: case.tags.clone(),
+            security: case.security.iter().map(|c| c.name().to_owned()).collect(),
             config: serde_json::to_value(&case.config).unwrap_or(serde_json::Value::Null),
             now: case.now.map(|t| cookie_conformance::clock::format_timestamp(t.0)),
             steps: case.steps.iter().map(|s| serde_json::to_value(s).unwrap_or(serde_json::Value::Null)).collect(),

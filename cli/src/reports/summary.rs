@@ -38,6 +38,57 @@ fn percent(part: usize, whole: usize) -> String {
     if whole == 0 { "–".to_owned() } else { format!("{:.0}%", 100.0 * part as f64 / whole as f64) }
 }
 
+/// Failing trials listed per class and target before "and N more".
+const LISTED_FAILURES: usize = 12;
+
+/// The attack table (attacks as rows, targets as columns) and, per target, the failing cases
+/// behind each class it is open to.
+fn render_attacks(doc: &ResultsDoc, out: &mut String) {
+    let rows = super::attacks::rows(doc);
+    let _ = writeln!(out, "## Attacks\n");
+    let _ = writeln!(
+        out,
+        "Security classes of the corpus (`cases/README.md`) as rows, targets as columns. **open (k of n)**: the target \
+         fails k of the n trials of the class it ran (expected failures included); `0 of n`: it ran n and failed none; \
+         `–`: it ran none, so nothing is known.\n"
+    );
+    let header: Vec<String> = doc.targets.iter().map(|t| format!("`{}`", t.id)).collect();
+    let _ = writeln!(out, "| attack | trials | {} |", header.join(" | "));
+    let _ = writeln!(out, "|---|---:|{}", "---:|".repeat(doc.targets.len()));
+    for row in &rows {
+        let cells: Vec<String> = row
+            .targets
+            .iter()
+            .map(|c| match c {
+                None => "n/a".to_owned(),
+                Some(c) if c.ran == 0 => "–".to_owned(),
+                Some(c) if c.open() => format!("**open ({} of {})**", c.failing.len(), c.ran),
+                Some(c) => format!("0 of {}", c.ran),
+            })
+            .collect();
+        let _ = writeln!(out, "| `{}`: {} | {} | {} |", row.class, row.summary, row.trials, cells.join(" | "));
+    }
+    out.push('\n');
+    for (j, t) in doc.targets.iter().enumerate() {
+        let open: Vec<(&str, &Vec<String>)> = rows
+            .iter()
+            .filter_map(|r| r.targets.get(j).and_then(Option::as_ref).filter(|c| c.open()).map(|c| (r.class.as_str(), &c.failing)))
+            .collect();
+        if open.is_empty() {
+            continue;
+        }
+        let names: Vec<&str> = open.iter().map(|(c, _)| *c).collect();
+        let _ = writeln!(out, "<details><summary><code>{}</code> is open to: {}</summary>\n", t.id, names.join(", "));
+        for (class, failing) in open {
+            let shown: Vec<String> = failing.iter().take(LISTED_FAILURES).map(|id| format!("`{}`", id.replace('`', "'"))).collect();
+            let more = failing.len().saturating_sub(LISTED_FAILURES);
+            let more = if more > 0 { format!(", and {more} more (index.html)") } else { String::new() };
+            let _ = writeln!(out, "- **{class}**: {}{more}", shown.join(", "));
+        }
+        out.push_str("\n</details>\n\n");
+    }
+}
+
 /// Per target and area, the tally over the trials of `profile`.
 pub fn tallies(doc: &ResultsDoc, profile: &str) -> Vec<(String, Vec<Summary>)> {
     let areas = doc.areas();
@@ -108,6 +159,7 @@ pub fn render(doc: &ResultsDoc) -> String {
         }
         out.push('\n');
     }
+    render_attacks(doc, &mut out);
     let _ = writeln!(out, "## Pass rate by area ({profile})\n");
     let header: Vec<String> = doc.targets.iter().map(|t| format!("`{}`", t.id)).collect();
     let _ = writeln!(out, "| area | {} |", header.join(" | "));
@@ -185,7 +237,19 @@ mod tests {
         assert!(md.contains("### layered-cookies (1 trial)"), "{md}");
         assert!(md.contains("### rfc6265bis"), "{md}");
         assert!(md.contains("## Coverage by spec section"), "{md}");
+        assert!(md.contains("| `prefix-bypass`: "), "every class has its row: {md}");
         assert!(md.contains("- `down`: no such adapter"), "{md}");
+    }
+
+    #[test]
+    fn open_attacks_list_their_failing_cases() {
+        let mut doc = sample();
+        doc.trials[1].security = vec!["tossing".into()];
+        let md = render(&doc);
+        // Trial 2 (d::one [layered-cookies]): a fails it, b passes it unexpectedly.
+        assert!(md.contains("| `tossing`: ") && md.contains("**open (1 of 1)** | 0 of 1 | n/a |"), "{md}");
+        assert!(md.contains("<code>a</code> is open to: tossing"), "{md}");
+        assert!(md.contains("- **tossing**: `d::one [layered-cookies]`"), "{md}");
     }
 
     #[test]
