@@ -320,7 +320,8 @@ fn parse_file(source: &SourceFile<'_>) -> Result<Vec<Case>, Vec<LoadIssue>> {
     })?;
     let spanned = match parse_cases(text) {
         Ok(spanned) => spanned,
-        Err((e, key_path)) => {
+        Err(failure) => {
+            let (e, key_path) = *failure;
             let first = saphyr_issue(source, text, &e, key_path.as_deref());
             // The parser stops at the first error; the cases of a block list are parsed one by
             // one too, so that every broken case of the file is reported in one run.
@@ -358,8 +359,11 @@ fn parse_file(source: &SourceFile<'_>) -> Result<Vec<Case>, Vec<LoadIssue>> {
     }
 }
 
-/// The cases of a file, or the parser's first error with the key path it was at.
-fn parse_cases(text: &str) -> Result<Vec<Spanned<Case>>, (serde_saphyr::Error, Option<String>)> {
+/// The parser's first error in a file, with the key path it was at (boxed: it is large).
+type ParseFailure = Box<(serde_saphyr::Error, Option<String>)>;
+
+/// The cases of a file, or the parser's first error.
+fn parse_cases(text: &str) -> Result<Vec<Spanned<Case>>, ParseFailure> {
     let mut key_path = None;
     let parsed = serde_saphyr::with_deserializer_from_str(text, |de| {
         serde_path_to_error::deserialize(de).map_err(|e| {
@@ -367,7 +371,7 @@ fn parse_cases(text: &str) -> Result<Vec<Spanned<Case>>, (serde_saphyr::Error, O
             e.into_inner()
         })
     });
-    parsed.map_err(|e| (e, key_path))
+    parsed.map_err(|e| Box::new((e, key_path)))
 }
 
 /// Every case of a block list (`- name: ...` items at column 0, as the corpus writes them)
@@ -382,13 +386,15 @@ fn issues_per_case(source: &SourceFile<'_>, text: &str) -> Vec<LoadIssue> {
     for (k, &start) in starts.iter().enumerate() {
         let end = starts.get(k + 1).copied().unwrap_or(lines.len());
         let item = lines[start..end].concat();
-        let Err((e, key_path)) = parse_cases(&item) else { continue };
+        let Err(failure) = parse_cases(&item) else { continue };
+        let (e, key_path) = *failure;
         // The item is `[0]` of its own list and `[k]` of the file's.
         let renumber = |p: Option<String>| p.map(|p| p.strip_prefix("[0]").map_or_else(|| p.clone(), |rest| format!("[{k}]{rest}")));
         let offset = u32::try_from(start).unwrap_or(u32::MAX);
         if issues.len() < DETAILED_ISSUES {
             let padded = "\n".repeat(start) + &item;
-            if let Err((e, key_path)) = parse_cases(&padded) {
+            if let Err(failure) = parse_cases(&padded) {
+                let (e, key_path) = *failure;
                 issues.push(saphyr_issue(source, &padded, &e, renumber(key_path).as_deref()));
                 continue;
             }

@@ -73,6 +73,9 @@ pub enum ImportError {
         /// What it is instead.
         why: String,
     },
+    /// The folder is not WPT's `cookies/` nor a checkout holding it.
+    #[error("{0}: neither WPT's cookies/ folder nor a checkout holding one (no cookies/resources/)")]
+    NotWpt(String),
     /// A `NAME-test` file without its `NAME-expected`.
     #[error("{0}: the matching `-expected` file is missing")]
     MissingExpected(String),

@@ -2,10 +2,13 @@
 //! (`cases/README.md`), so that any target can run them. `cookie-conformance import SOURCE`.
 //!
 //! - [`http_state`]: the IETF http-state working group's parser corpus (RFC 6265 era).
+//! - [`wpt`]: the Web Platform Tests' table-driven cookie tests (`httpCookieTest`).
 
 pub mod http_state;
+pub mod wpt;
 pub mod yaml;
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use anyhow::Context as _;
@@ -25,6 +28,22 @@ pub enum Source {
     /// The http-state parser corpus (tests/data/parser/NAME-test and NAME-expected, not
     /// parser.json): one case per test, tagged http-state and rfc6265, clock in 2011.
     HttpState(HttpStateArgs),
+    /// WPT's cookies/ tree (a checkout of web-platform-tests/wpt, or its cookies/ folder): one
+    /// case per `httpCookieTest` with literal data, tagged wpt, expectations as document.cookie
+    /// shows them; prints what was imported and what was skipped, and why.
+    Wpt(WptArgs),
+}
+
+/// `import wpt DIR [--out DIR]`.
+#[derive(clap::Args, Debug)]
+pub struct WptArgs {
+    /// A WPT checkout, or its cookies/ folder.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Write one case file per WPT file into this directory (created if needed); without it,
+    /// the cases go to standard output.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 /// `import http-state DIR [--out DIR] [--profile P]... [--now TIME]`.
@@ -85,6 +104,41 @@ pub fn main(args: ImportArgs) -> anyhow::Result<bool> {
                 }
             }
             Ok(true)
+        }
+        Source::Wpt(a) => {
+            let import = wpt::read_tree(&a.dir)?;
+            let mut why: BTreeMap<&str, usize> = BTreeMap::new();
+            for s in &import.skipped {
+                *why.entry(s.why.as_str()).or_default() += 1;
+            }
+            match &a.out {
+                Some(out) => {
+                    let written = wpt::write(&import.tests, out).with_context(|| format!("writing cases into {}", out.display()))?;
+                    eprintln!(
+                        "{} WPT tests from {} files imported into {} case files in {}; {} skipped",
+                        import.tests.len(),
+                        import.files,
+                        written.len(),
+                        out.display(),
+                        import.skipped.len()
+                    );
+                }
+                None => {
+                    let files = wpt::render(&import.tests);
+                    wpt::check_round_trip(&files, &import.tests)?;
+                    for (_, text) in files {
+                        print!("{text}");
+                    }
+                    eprintln!("{} WPT tests from {} files imported; {} skipped", import.tests.len(), import.files, import.skipped.len());
+                }
+            }
+            for (reason, n) in why {
+                eprintln!("  {n:4}  skipped: {reason}");
+            }
+            for s in &import.skipped {
+                eprintln!("        {}: {}: {}", s.file, s.what, s.why);
+            }
+            Ok(!import.tests.is_empty())
         }
     }
 }
