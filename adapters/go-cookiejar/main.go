@@ -104,6 +104,15 @@ func request(o *op) (*http.Request, *adapterError) {
 	if err != nil {
 		return nil, unsupported("http.NewRequest rejects the request: %v", err)
 	}
+	// http.Client makes no ws/wss request; Go's websocket clients (gorilla/websocket's Dialer,
+	// nhooyr.io/websocket through http.Client) hand the jar the handshake's http/https form
+	// of the URL, so that is what the jar sees here too.
+	switch req.URL.Scheme {
+	case "ws":
+		req.URL.Scheme = "http"
+	case "wss":
+		req.URL.Scheme = "https"
+	}
 	return req, nil
 }
 
