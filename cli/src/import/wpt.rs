@@ -760,6 +760,13 @@ mod tests {
     }
 
     #[test]
+    fn a_folder_that_is_not_wpt_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = read_tree(dir.path()).unwrap_err().to_string();
+        assert!(e.contains("neither WPT's cookies/ folder"), "{e}");
+    }
+
+    #[test]
     fn imported_cases_run_on_the_reference_jar() {
         let import = read_tree(&fixtures()).unwrap();
         let files = render(&import.tests);
