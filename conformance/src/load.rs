@@ -97,22 +97,16 @@ impl Corpus {
         files.sort();
         let mut sources = Vec::with_capacity(files.len());
         for (rel, path) in files {
-            // Bounded even if the file grew (or was swapped) since it was looked at.
-            let read = std::fs::File::open(&path).and_then(|f| {
-                let mut bytes = Vec::new();
-                std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX_FILE_BYTES + 1), &mut bytes).map(|_| bytes)
-            });
-            if read.as_ref().is_ok_and(|b| b.len() as u64 > MAX_FILE_BYTES) {
-                issues.push(file_issue(&path, &format!("larger than the {MAX_FILE_BYTES}-byte limit for a case file")));
-                continue;
-            }
-            match read {
+            match read_regular_file(&path, MAX_FILE_BYTES) {
                 Ok(bytes) => sources.push(SourceFile {
                     display: path.display().to_string(),
                     area: area_of(&rel),
                     bytes: std::borrow::Cow::Owned(bytes),
                 }),
-                Err(e) => issues.push(io_issue(&path, &e)),
+                Err(FileRefused::TooLarge { .. }) => {
+                    issues.push(file_issue(&path, &format!("larger than the {MAX_FILE_BYTES}-byte limit for a case file")));
+                }
+                Err(refused) => issues.push(file_issue(&path, &refused.to_string())),
             }
         }
         if sources.is_empty() && issues.is_empty() {
@@ -214,6 +208,39 @@ fn area_of(rel: &str) -> String {
     }
 }
 
+/// Why [`read_regular_file`] returned no bytes.
+#[derive(Debug, thiserror::Error)]
+pub enum FileRefused {
+    /// A FIFO, device or socket (after following links).
+    #[error("not a regular file (a FIFO, device or socket): not read")]
+    NotRegular,
+    /// Over the limit (the read stops there).
+    #[error("larger than the {limit}-byte limit")]
+    TooLarge {
+        /// The limit, in bytes.
+        limit: u64,
+    },
+    /// The file could not be read.
+    #[error("cannot read: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// The bytes of `path` when it is a regular file (links followed) of at most `limit` bytes. A
+/// FIFO would block and a device never end, so neither is opened; the read is bounded even if
+/// the file grew, or was swapped, since it was listed. For every file the suite reads from
+/// other people's folders (cases, imported corpora).
+pub fn read_regular_file(path: &Path, limit: u64) -> Result<Vec<u8>, FileRefused> {
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(FileRefused::NotRegular);
+    }
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::Read::take(std::fs::File::open(path)?, limit + 1), &mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(FileRefused::TooLarge { limit });
+    }
+    Ok(bytes)
+}
+
 /// The largest case file read (the corpus's biggest is under 100 KiB): a link to a device or
 /// a runaway file is refused instead of read into memory.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
@@ -266,15 +293,7 @@ fn walk_dir(
                 walk_dir(root, &path, out, issues, seen);
             }
         } else if name.ends_with(".yaml") {
-            if !meta.is_file() {
-                issues.push(file_issue(&path, "not a regular file (a FIFO, device or socket): not read"));
-                continue;
-            }
-            if meta.len() > MAX_FILE_BYTES {
-                let message = format!("{} bytes: larger than the {MAX_FILE_BYTES}-byte limit for a case file", meta.len());
-                issues.push(file_issue(&path, &message));
-                continue;
-            }
+            // Read later by `read_regular_file`, which refuses FIFOs, devices and big files.
             let rel = path
                 .strip_prefix(root)
                 .map(|p| {

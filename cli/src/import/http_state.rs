@@ -37,7 +37,7 @@ use reference_jar::{Profile, UnixTime};
 
 use super::yaml;
 use cookie_conformance::clock::format_timestamp;
-use cookie_conformance::load::{Corpus, SourceFile};
+use super::{io, ImportError};
 
 /// Where the original runner sent the browser first (the test name is appended).
 pub const SET_URL: &str = "http://home.example.org:8888/cookie-parser?";
@@ -47,46 +47,6 @@ pub const RESULT_URL: &str = "http://home.example.org:8888/cookie-parser-result?
 /// published in April 2011). Any time between the corpus's past dates (2007-08-07) and its
 /// first future one (2019-08-07) gives the same results.
 pub const ERA: UnixTime = 1_301_616_000;
-
-/// A problem with the input.
-#[derive(Debug, thiserror::Error)]
-pub enum ImportError {
-    /// A file or directory cannot be read or written.
-    #[error("{path}: {error}")]
-    Io {
-        /// The path.
-        path: String,
-        /// The cause (in the message, so not also a `source()`).
-        error: std::io::Error,
-    },
-    /// The directory holds no parser tests.
-    #[error(
-        "{0}: no http-state parser tests here (`NAME-test` files), nor in `tests/data/parser` or \
-         `data/parser` below it"
-    )]
-    NoTests(String),
-    /// A test file that is not a regular file (a FIFO, a device) or is too large to be one.
-    #[error("{path}: {why}")]
-    NotATestFile {
-        /// The path.
-        path: String,
-        /// What it is instead.
-        why: String,
-    },
-    /// The folder is not WPT's `cookies/` nor a checkout holding it.
-    #[error("{0}: neither WPT's cookies/ folder nor a checkout holding one (no cookies/resources/)")]
-    NotWpt(String),
-    /// A `NAME-test` file without its `NAME-expected`.
-    #[error("{0}: the matching `-expected` file is missing")]
-    MissingExpected(String),
-    /// The generated YAML does not load back as the same cases (a bug in the importer).
-    #[error("the generated cases do not load back correctly: {0}")]
-    RoundTrip(String),
-}
-
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ImportError + '_ {
-    move |error| ImportError::Io { path: path.display().to_string(), error }
-}
 
 /// Something odd in the corpus that the import worked around.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -290,21 +250,13 @@ pub fn read_corpus(dir: &Path) -> Result<Vec<ParserTest>, ImportError> {
 /// The largest test or expected file read (the corpus's are a few hundred bytes).
 const MAX_TEST_FILE: u64 = 1024 * 1024;
 
-/// Reads one corpus file: a regular file (links followed) of at most [`MAX_TEST_FILE`] bytes.
-/// A FIFO would block and a device never end, so neither is opened.
+/// Reads one corpus file (see [`cookie_conformance::load::read_regular_file`]).
 fn read_test_file(path: &Path) -> Result<Vec<u8>, ImportError> {
-    let meta = std::fs::metadata(path).map_err(io(path))?;
-    let not = |why: String| ImportError::NotATestFile { path: path.display().to_string(), why };
-    if !meta.is_file() {
-        return Err(not("not a regular file (a FIFO, device or socket): not read".to_owned()));
-    }
-    let mut bytes = Vec::new();
-    let file = std::fs::File::open(path).map_err(io(path))?;
-    std::io::Read::read_to_end(&mut std::io::Read::take(file, MAX_TEST_FILE + 1), &mut bytes).map_err(io(path))?;
-    if bytes.len() as u64 > MAX_TEST_FILE {
-        return Err(not(format!("larger than {MAX_TEST_FILE} bytes: not an http-state test")));
-    }
-    Ok(bytes)
+    use cookie_conformance::load::{read_regular_file, FileRefused};
+    read_regular_file(path, MAX_TEST_FILE).map_err(|refused| match refused {
+        FileRefused::Io(error) => ImportError::Io { path: path.display().to_string(), error },
+        refused => ImportError::NotATestFile { path: path.display().to_string(), why: format!("{refused}: not an http-state test") },
+    })
 }
 
 /// Cases per generated file: a file stays far below the loader's node budget
@@ -447,12 +399,7 @@ pub fn render(tests: &[ParserTest], options: &Options) -> Vec<(String, String)> 
 /// URLs and expectation of its test: the importer writes YAML by hand, so it proves it.
 pub fn check_round_trip(files: &[(String, String)], tests: &[ParserTest]) -> Result<(), ImportError> {
     use cookie_conformance::case::{CookieExpectation, Step};
-    let corpus = Corpus::from_sources(files.iter().map(|(name, text)| SourceFile {
-        display: name.clone(),
-        area: String::new(),
-        bytes: std::borrow::Cow::Borrowed(text.as_bytes()),
-    }))
-    .map_err(|e| ImportError::RoundTrip(e.to_string()))?;
+    let corpus = super::load_generated(files)?;
     if corpus.len() != tests.len() {
         return Err(ImportError::RoundTrip(format!("{} cases for {} tests", corpus.len(), tests.len())));
     }
@@ -481,19 +428,13 @@ pub fn check_round_trip(files: &[(String, String)], tests: &[ParserTest]) -> Res
 pub fn write(tests: &[ParserTest], options: &Options, out: &Path) -> Result<Vec<PathBuf>, ImportError> {
     let files = render(tests, options);
     check_round_trip(&files, tests)?;
-    std::fs::create_dir_all(out).map_err(io(out))?;
-    let mut written = Vec::with_capacity(files.len());
-    for (name, text) in files {
-        let path = out.join(name);
-        std::fs::write(&path, text).map_err(io(&path))?;
-        written.push(path);
-    }
-    Ok(written)
+    super::write_files(&files, out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cookie_conformance::load::Corpus;
 
     fn fixtures() -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/http-state")

@@ -9,10 +9,75 @@ pub mod wpt;
 pub mod yaml;
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
+use cookie_conformance::load::{Corpus, SourceFile};
 use reference_jar::Profile;
+
+/// A problem with the input.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// A file or directory cannot be read or written.
+    #[error("{path}: {error}")]
+    Io {
+        /// The path.
+        path: String,
+        /// The cause (in the message, so not also a `source()`).
+        error: std::io::Error,
+    },
+    /// The directory holds no parser tests.
+    #[error(
+        "{0}: no http-state parser tests here (`NAME-test` files), nor in `tests/data/parser` or \
+         `data/parser` below it"
+    )]
+    NoTests(String),
+    /// A test file that is not a regular file (a FIFO, a device) or is too large to be one.
+    #[error("{path}: {why}")]
+    NotATestFile {
+        /// The path.
+        path: String,
+        /// What it is instead.
+        why: String,
+    },
+    /// The folder is not WPT's `cookies/` nor a checkout holding it.
+    #[error("{0}: neither WPT's cookies/ folder nor a checkout holding one (no cookies/resources/)")]
+    NotWpt(String),
+    /// A `NAME-test` file without its `NAME-expected`.
+    #[error("{0}: the matching `-expected` file is missing")]
+    MissingExpected(String),
+    /// The generated YAML does not load back as the same cases (a bug in the importer).
+    #[error("the generated cases do not load back correctly: {0}")]
+    RoundTrip(String),
+}
+
+/// An I/O error as an [`ImportError::Io`] naming `path`.
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ImportError + '_ {
+    move |error| ImportError::Io { path: path.display().to_string(), error }
+}
+
+/// The generated case files `(file name, YAML)` loaded as a corpus: how each importer proves
+/// that what it wrote by hand reads back.
+pub fn load_generated(files: &[(String, String)]) -> Result<Corpus, ImportError> {
+    Corpus::from_sources(files.iter().map(|(name, text)| SourceFile {
+        display: name.clone(),
+        area: String::new(),
+        bytes: std::borrow::Cow::Borrowed(text.as_bytes()),
+    }))
+    .map_err(|e| ImportError::RoundTrip(e.to_string()))
+}
+
+/// Writes the case files into `out` (created if needed); the paths written.
+pub fn write_files(files: &[(String, String)], out: &Path) -> Result<Vec<PathBuf>, ImportError> {
+    std::fs::create_dir_all(out).map_err(io(out))?;
+    let mut written = Vec::with_capacity(files.len());
+    for (name, text) in files {
+        let path = out.join(name);
+        std::fs::write(&path, text).map_err(io(&path))?;
+        written.push(path);
+    }
+    Ok(written)
+}
 
 /// `cookie-conformance import`: the corpus to convert.
 #[derive(clap::Args, Debug)]

@@ -19,10 +19,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use cookie_conformance::load::{Corpus, SourceFile};
-
-use super::http_state::ImportError;
-use super::yaml;
+use super::{io, yaml, ImportError};
 
 /// The host WPT serves its tests from.
 pub const HOST: &str = "web-platform.test";
@@ -91,11 +88,12 @@ pub fn read_tree(dir: &Path) -> Result<WptImport, ImportError> {
     files.sort();
     let mut out = WptImport::default();
     for (rel, path) in files {
-        let meta = std::fs::metadata(&path).map_err(|error| ImportError::Io { path: path.display().to_string(), error })?;
-        if !meta.is_file() || meta.len() > MAX_FILE {
-            continue;
-        }
-        let bytes = std::fs::read(&path).map_err(|error| ImportError::Io { path: path.display().to_string(), error })?;
+        let bytes = match cookie_conformance::load::read_regular_file(&path, MAX_FILE) {
+            Ok(bytes) => bytes,
+            Err(cookie_conformance::load::FileRefused::Io(error)) => return Err(io(&path)(error)),
+            // A FIFO, a device or a file far larger than any test: not a test page.
+            Err(_) => continue,
+        };
         let text = String::from_utf8_lossy(&bytes);
         if !text.contains("httpCookieTest(") {
             continue;
@@ -125,7 +123,7 @@ fn walk(
     if !seen.insert(canonical) {
         return Ok(());
     }
-    let entries = std::fs::read_dir(dir).map_err(|error| ImportError::Io { path: dir.display().to_string(), error })?;
+    let entries = std::fs::read_dir(dir).map_err(io(dir))?;
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -673,12 +671,7 @@ pub fn render(tests: &[WptTest]) -> Vec<(String, String)> {
 /// it proves it.
 pub fn check_round_trip(files: &[(String, String)], tests: &[WptTest]) -> Result<(), ImportError> {
     use cookie_conformance::case::{CookieExpectation, Step};
-    let corpus = Corpus::from_sources(files.iter().map(|(name, text)| SourceFile {
-        display: name.clone(),
-        area: String::new(),
-        bytes: std::borrow::Cow::Borrowed(text.as_bytes()),
-    }))
-    .map_err(|e| ImportError::RoundTrip(e.to_string()))?;
+    let corpus = super::load_generated(files)?;
     for (t, name) in tests.iter().zip(case_names(tests)) {
         let case = corpus.get(&name).ok_or_else(|| ImportError::RoundTrip(format!("`{name}` is missing")))?;
         let ok = match case.steps.as_slice() {
@@ -704,14 +697,7 @@ pub fn check_round_trip(files: &[(String, String)], tests: &[WptTest]) -> Result
 pub fn write(tests: &[WptTest], out: &Path) -> Result<Vec<PathBuf>, ImportError> {
     let files = render(tests);
     check_round_trip(&files, tests)?;
-    std::fs::create_dir_all(out).map_err(|error| ImportError::Io { path: out.display().to_string(), error })?;
-    let mut written = Vec::with_capacity(files.len());
-    for (name, text) in files {
-        let path = out.join(name);
-        std::fs::write(&path, text).map_err(|error| ImportError::Io { path: path.display().to_string(), error })?;
-        written.push(path);
-    }
-    Ok(written)
+    super::write_files(&files, out)
 }
 
 #[cfg(test)]
@@ -769,13 +755,7 @@ mod tests {
     #[test]
     fn imported_cases_run_on_the_reference_jar() {
         let import = read_tree(&fixtures()).unwrap();
-        let files = render(&import.tests);
-        let corpus = Corpus::from_sources(files.iter().map(|(name, text)| SourceFile {
-            display: name.clone(),
-            area: String::new(),
-            bytes: std::borrow::Cow::Borrowed(text.as_bytes()),
-        }))
-        .unwrap();
+        let corpus = crate::import::load_generated(&render(&import.tests)).unwrap();
         let mut target = crate::targets::ReferenceTarget::new();
         let caps = cookie_conformance::Target::capabilities(&target);
         for case in corpus.cases() {
