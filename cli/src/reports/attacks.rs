@@ -43,7 +43,7 @@ pub struct AttackRow {
 /// The table: every class of the vocabulary, in its order.
 pub fn rows(doc: &ResultsDoc) -> Vec<AttackRow> {
     let classes_of: HashMap<&str, &[String]> = doc.trials.iter().map(|t| (t.id.as_str(), t.security.as_slice())).collect();
-    let target_pos: HashMap<&str, usize> = doc.targets.iter().enumerate().map(|(j, t)| (t.id.as_str(), j)).collect();
+    let target_pos = doc.target_positions();
     let mut rows: Vec<AttackRow> = AttackClass::ALL
         .iter()
         .map(|c| AttackRow {

@@ -229,7 +229,7 @@ pub fn section_rows(doc: &ResultsDoc, profile: &str) -> Vec<SectionRow> {
             .map(|t| t.available.then(|| Tally { total: row.trials, ..Tally::default() }))
             .collect();
     }
-    let target_pos: HashMap<&str, usize> = doc.targets.iter().enumerate().map(|(j, t)| (t.id.as_str(), j)).collect();
+    let target_pos = doc.target_positions();
     for r in &doc.results {
         let (Some(rows_hit), Some(&j)) = (keys_of_trial.get(r.trial.as_str()), target_pos.get(r.target.as_str())) else {
             continue;

@@ -81,7 +81,7 @@ fn page_data(doc: &ResultsDoc) -> Value {
         previous = Some((c, &t.reference));
     }
     let trial_pos: HashMap<&str, usize> = doc.trials.iter().enumerate().map(|(i, t)| (t.id.as_str(), i)).collect();
-    let target_pos: HashMap<&str, usize> = doc.targets.iter().enumerate().map(|(j, t)| (t.id.as_str(), j)).collect();
+    let target_pos = doc.target_positions();
     let mut cells: Vec<Vec<char>> = vec![vec!['.'; doc.targets.len()]; doc.trials.len()];
     let mut reasons: Vec<&str> = Vec::new();
     let mut reason_index: HashMap<&str, usize> = HashMap::new();

@@ -35,6 +35,7 @@
 //! Compatible additions (new optional fields) keep `schema_version`; anything else bumps it.
 //! The JSON Schema is written beside the results as `results.schema.json`.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use reference_jar::Profile;
@@ -515,6 +516,11 @@ impl ResultsDoc {
             }
         }
         out
+    }
+
+    /// Each target's index in [`ResultsDoc::targets`], by id (to place a record's column).
+    pub fn target_positions(&self) -> HashMap<&str, usize> {
+        self.targets.iter().enumerate().map(|(j, t)| (t.id.as_str(), j)).collect()
     }
 
     /// The records of target `id`, in trial order.

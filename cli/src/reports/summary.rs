@@ -165,12 +165,12 @@ pub fn render(doc: &ResultsDoc) -> String {
     let _ = writeln!(out, "| area | {} |", header.join(" | "));
     let _ = writeln!(out, "|---|{}", "---:|".repeat(doc.targets.len()));
     for (i, area) in areas.iter().enumerate() {
+        let total = doc.trials.iter().filter(|tr| tr.area == *area && tr.profile == profile).count();
         let cells: Vec<String> = doc
             .targets
             .iter()
             .zip(&tallies)
             .map(|(t, (_, per))| {
-                let total = doc.trials.iter().filter(|tr| tr.area == *area && tr.profile == profile).count();
                 if t.available { covered_cell(&Tally { summary: per[i], total }) } else { "n/a".to_owned() }
             })
             .collect();
