@@ -1,11 +1,22 @@
 #!/usr/bin/env node
-// cookie-adapter/1 server (../PROTOCOL.md) for tough-cookie.
+// cookie-adapter/1 server (../PROTOCOL.md) for tough-cookie, in one of two configurations:
 //
-// The jar is driven the way Node HTTP clients that use tough-cookie drive it (fetch-cookie,
-// http-cookie-agent): every Set-Cookie line of a response goes to
-// `setCookieSync(line, url, {http, sameSiteContext, ignoreError: true})`, and a request's
-// Cookie header is `getCookieStringSync(url, {http, sameSiteContext})`, sent only when not
-// empty. Header bytes are ISO-8859-1 ("latin1"), as Node's HTTP parser reads and writes them.
+// - `--mode got` (the default; target `node-tough-cookie`): tough-cookie as got drives it, the
+//   most used Node client with a cookie jar (`cookieJar` option) and what users of a default
+//   `new CookieJar()` get: every Set-Cookie field of a response goes to
+//   `jar.setCookie(field, url.toString())`, all at once (`Promise.all`, got's
+//   source/core/index.ts; a rejected cookie fails the request but the others are stored), and
+//   a request's Cookie header is `await jar.getCookieString(url.toString())`, sent when not
+//   empty. No `sameSiteContext` (got passes none), no script API. A response whose header holds
+//   a control character other than HTAB never reaches the jar: Node's HTTP parser (llhttp)
+//   refuses it (HPE_INVALID_HEADER_TOKEN; checked on Node 20), so such cases are `unsupported`.
+// - `--mode api` (target `node-tough-cookie-api`): the library's whole API configured as the
+//   browser-like embedders configure it: `looseMode` (jsdom's CookieJar) and `sameSiteContext`
+//   from the request's context (Cypress's CookieJar), `http: false` for document.cookie, with
+//   `setCookieSync(line, url, {http, sameSiteContext, ignoreError: true, now})` and
+//   `getCookieStringSync(url, {http, sameSiteContext})`.
+//
+// Header bytes are ISO-8859-1 ("latin1"), as Node's HTTP parser reads and writes them.
 'use strict';
 
 // The virtual clock. tough-cookie takes `now` for setCookie, but retrieval reads `Date.now()`
@@ -36,6 +47,12 @@ const pkgVersion = (name) =>
   JSON.parse(fs.readFileSync(path.join(__dirname, 'node_modules', name, 'package.json'), 'utf8')).version;
 const TOUGH = pkgVersion('tough-cookie');
 const TLDTS = pkgVersion('tldts');
+const modeArg = process.argv.indexOf('--mode');
+const MODE = modeArg >= 0 ? process.argv[modeArg + 1] : 'got';
+if (MODE !== 'got' && MODE !== 'api') {
+  process.stderr.write(`unknown --mode ${MODE} (got, api)\n`);
+  process.exit(2);
+}
 
 class AdapterError extends Error {
   constructor(status, kind, message) {
@@ -80,6 +97,9 @@ function sameSiteName(s) {
   return ['none', 'strict', 'lax'].includes(s) ? s : 'default';
 }
 
+// Octets Node's HTTP parser refuses in a header value: controls other than HTAB, and DEL.
+const REFUSED = /[\x00-\x08\x0a-\x1f\x7f]/;
+
 class Session {
   constructor() {
     this.reset({}); // the rfc6265bis profile's defaults until the runner resets it
@@ -91,6 +111,10 @@ class Session {
     const config = op.config ?? {};
     if (config.chips) throw unsupported('tough-cookie has no CHIPS (Partitioned)');
     if ((config.third_party ?? 'allow') !== 'allow') throw unsupported('tough-cookie has no third-party cookie policy');
+    if (MODE === 'got') {
+      this.jar = new CookieJar(); // what `cookieJar: new CookieJar()` gives a got user
+      return {};
+    }
     const bis = profile !== 'rfc6265';
     this.jar = new CookieJar(undefined, {
       rejectPublicSuffixes: config.reject_public_suffixes ?? true,
@@ -102,16 +126,34 @@ class Session {
     return {};
   }
 
-  set(op) {
+  async set(op) {
     const url = urlOf(op);
-    const options = { ...optionsOf(op, true), ignoreError: true, now: new Date() };
     if (!Array.isArray(op.set_cookie)) throw bad('field `set_cookie` missing or not a list');
-    for (const line of op.set_cookie.map(unb64)) this.jar.setCookieSync(line, url, options);
+    const lines = op.set_cookie.map(unb64);
+    if (MODE === 'got') {
+      gotContext(op);
+      const refused = lines.find((l) => REFUSED.test(l));
+      if (refused !== undefined) {
+        const code = refused.charCodeAt(refused.search(REFUSED)).toString(16).padStart(2, '0');
+        throw unsupported(`Node's HTTP parser refuses a response whose Set-Cookie holds 0x${code} (HPE_INVALID_HEADER_TOKEN): got never hands it to the jar`);
+      }
+      const href = new URL(url).toString();
+      await Promise.all(lines.map((line) => this.jar.setCookie(line, href).catch(() => undefined)));
+      return {};
+    }
+    const options = { ...optionsOf(op, true), ignoreError: true, now: new Date() };
+    for (const line of lines) this.jar.setCookieSync(line, url, options);
     return {};
   }
 
-  get(op) {
-    const header = this.jar.getCookieStringSync(urlOf(op), optionsOf(op, false));
+  async get(op) {
+    const url = urlOf(op);
+    if (MODE === 'got') {
+      gotContext(op);
+      const header = await this.jar.getCookieString(new URL(url).toString());
+      return { cookie: header ? b64(header) : null };
+    }
+    const header = this.jar.getCookieStringSync(url, optionsOf(op, false));
     return { cookie: header ? b64(header) : null };
   }
 
@@ -147,20 +189,38 @@ class Session {
   }
 }
 
+// got makes HTTP(S) requests with no notion of a site for cookies or of a script API.
+function gotContext(op) {
+  const ctx = op.context ?? {};
+  if (typeof ctx !== 'object') throw bad('`context` is not an object');
+  if ((ctx.api ?? 'http') !== 'http') throw unsupported('got has no non-HTTP (script) API');
+  const scheme = new URL(op.url).protocol;
+  if (scheme !== 'http:' && scheme !== 'https:') throw unsupported(`got requests http and https URLs only, not ${scheme}`);
+}
+
 const OPS = { reset: 'reset', set: 'set', get: 'get', dump: 'dump' };
 const sessions = new Map();
 let nextId = 0;
 
+let queue = Promise.resolve();
+
+// One operation at a time, across sessions: the Date shim is process-wide and got-mode
+// operations await the library's promises.
 function runOp(session, name, op) {
-  if (op === null || typeof op !== 'object' || Array.isArray(op)) throw bad('operation is not an object');
-  if (!Object.hasOwn(OPS, name)) throw new AdapterError(404, 'not_found', `no operation \`${name}\``);
-  if (op.now !== undefined && !Number.isInteger(op.now)) throw bad('`now` is not an integer');
-  virtualMs = op.now === undefined ? null : op.now * 1000;
-  try {
-    return session[OPS[name]](op);
-  } finally {
-    virtualMs = null;
-  }
+  const run = async () => {
+    if (op === null || typeof op !== 'object' || Array.isArray(op)) throw bad('operation is not an object');
+    if (!Object.hasOwn(OPS, name)) throw new AdapterError(404, 'not_found', `no operation \`${name}\``);
+    if (op.now !== undefined && !Number.isInteger(op.now)) throw bad('`now` is not an integer');
+    virtualMs = op.now === undefined ? null : op.now * 1000;
+    try {
+      return await session[OPS[name]](op);
+    } finally {
+      virtualMs = null;
+    }
+  };
+  const result = queue.then(run);
+  queue = result.catch(() => undefined);
+  return result;
 }
 
 function errorObject(e) {
@@ -168,12 +228,12 @@ function errorObject(e) {
   return { error: `${e && e.name}: ${e && e.message}`, kind: 'internal' };
 }
 
-function runBatch(session, body) {
+async function runBatch(session, body) {
   if (!Array.isArray(body.ops)) throw bad('field `ops` missing or not a list');
   const results = [];
   for (const op of body.ops) {
     try {
-      results.push(runOp(session, op && op.op, op));
+      results.push(await runOp(session, op && op.op, op));
     } catch (e) {
       results.push(errorObject(e));
       break;
@@ -183,25 +243,30 @@ function runBatch(session, body) {
 }
 
 function info() {
+  const got = MODE === 'got';
   return {
     protocol: PROTOCOL,
-    name: 'node-tough-cookie',
+    name: got ? 'node-tough-cookie' : 'node-tough-cookie-api',
     library: 'tough-cookie',
     version: TOUGH,
     runtime: `Node.js ${process.version}, tldts ${TLDTS}`,
-    configuration:
-      'CookieJar(MemoryCookieStore, {rejectPublicSuffixes, allowSecureOnLocal, looseMode, prefixSecurity, ' +
-      'enforceSecureOriginOnStorage} per profile and config); sameSiteContext from the context; ' +
-      'virtual clock through the global Date',
+    configuration: got
+      ? "got with a default tough-cookie CookieJar: new CookieJar(), setCookie(field, url) for each " +
+        "Set-Cookie of a response (all at once), getCookieString(url) for a request; no sameSiteContext; " +
+        "responses Node's HTTP parser refuses are unsupported; virtual clock through the global Date"
+      : 'the CookieJar API as browser-like embedders use it: CookieJar(MemoryCookieStore, {looseMode (jsdom), ' +
+        'rejectPublicSuffixes, allowSecureOnLocal, prefixSecurity, enforceSecureOriginOnStorage} per profile and ' +
+        'config), sameSiteContext from the context (Cypress), http:false for document.cookie; virtual clock ' +
+        'through the global Date',
     parallel: false,
     capabilities: {
       virtual_clock: true,
-      script_api: true,
-      same_site_contexts: true,
+      script_api: !got,
+      same_site_contexts: !got,
       partitioned: false,
       third_party_policies: ['allow'],
       profiles: PROFILES,
-      configurable: ['reject_public_suffixes', 'trust_localhost'],
+      configurable: got ? [] : ['reject_public_suffixes', 'trust_localhost'],
       storage_dump: true,
       public_suffix_list: `tldts ${TLDTS} (tough-cookie's dependency)`,
     },
@@ -238,7 +303,7 @@ function answer(res, status, obj) {
 const server = http.createServer({ noDelay: true, maxHeaderSize: 65536 }, (req, res) => {
   const chunks = [];
   req.on('data', (c) => chunks.push(c));
-  req.on('end', () => {
+  req.on('end', async () => {
     try {
       const raw = Buffer.concat(chunks).toString('utf8');
       let body;
@@ -253,7 +318,7 @@ const server = http.createServer({ noDelay: true, maxHeaderSize: 65536 }, (req, 
         res.on('finish', () => process.exit(0));
         return answer(res, 200, {});
       }
-      answer(res, 200, route(req.method, parts, body));
+      answer(res, 200, await route(req.method, parts, body));
     } catch (e) {
       answer(res, e instanceof AdapterError ? e.status : 500, errorObject(e));
     }

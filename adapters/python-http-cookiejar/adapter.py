@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """cookie-adapter/1 server (../PROTOCOL.md) for CPython's `http.cookiejar`.
 
-The jar is driven the way `urllib.request.HTTPCookieProcessor` drives it: a response's
-Set-Cookie fields reach `CookieJar.extract_cookies(response, request)` through a response
-object whose `info()` is an `http.client.HTTPMessage`, and a request gets its Cookie header
-from `CookieJar.add_cookie_header(request)`. Header bytes are ISO-8859-1, as `http.client`
-reads and writes them.
+The jar is driven the way `urllib.request.HTTPCookieProcessor` drives it: every request first
+goes through `CookieJar.add_cookie_header(request)` (its `http_request`, which also clears
+expired cookies), and a response's Set-Cookie fields reach
+`CookieJar.extract_cookies(response, request)` (its `http_response`) through a response whose
+`info()` is the `http.client.HTTPMessage` that `http.client.parse_headers` makes of the raw
+header bytes: split into lines and decoded as ISO-8859-1 exactly as urllib receives them, so a
+bare CR or LF inside a line ends the field there, as it does on the wire.
 """
 import argparse
 import base64
@@ -13,6 +15,7 @@ import binascii
 import http.client
 import http.cookiejar
 import http.server
+import io
 import json
 import os
 import platform
@@ -78,13 +81,13 @@ def unb64(text):
         raise bad(f"bad base64: {e}") from None
 
 
-class FakeResponse:
-    """What `extract_cookies` needs of a urllib response: `info()` with the headers."""
+class Response:
+    """What `extract_cookies` needs of a urllib response: `info()` with the headers, parsed from
+    the raw header block by http.client, as urllib's response has them."""
 
     def __init__(self, lines):
-        self.headers = http.client.HTTPMessage()
-        for line in lines:
-            self.headers["Set-Cookie"] = line
+        raw = b"".join(b"Set-Cookie: " + line + b"\r\n" for line in lines) + b"\r\n"
+        self.headers = http.client.parse_headers(io.BytesIO(raw))
 
     def info(self):
         return self.headers
@@ -156,9 +159,10 @@ class Session:
 
     def set(self, op):
         url, ctx = field(op, "url", str), context_of(op)
-        lines = [unb64(x).decode("latin-1") for x in field(op, "set_cookie", list)]
+        lines = [unb64(x) for x in field(op, "set_cookie", list)]
         request = request_for(url, ctx)
-        self.jar.extract_cookies(FakeResponse(lines), request)
+        self.jar.add_cookie_header(request)  # HTTPCookieProcessor.http_request, before sending
+        self.jar.extract_cookies(Response(lines), request)  # .http_response
         return {}
 
     def get(self, op):
@@ -215,9 +219,10 @@ def info():
         "library": "http.cookiejar (CPython standard library)",
         "version": platform.python_version(),
         "runtime": f"CPython {platform.python_version()}",
-        "configuration": "CookieJar(DefaultCookiePolicy()) as urllib's HTTPCookieProcessor builds it "
-        "(Netscape cookies, RFC 2965 off); no public suffix list; virtual clock by shimming the "
-        "module's `time` reference",
+        "configuration": "urllib.request with HTTPCookieProcessor: CookieJar(DefaultCookiePolicy()) "
+        "(Netscape cookies, RFC 2965 off), add_cookie_header on every request, extract_cookies on "
+        "every response, headers parsed by http.client; no public suffix list; virtual clock by "
+        "shimming the module's `time` reference",
         "parallel": False,
         "capabilities": {
             "virtual_clock": True,

@@ -9,10 +9,12 @@
 #![deny(missing_docs)]
 
 pub mod bench;
+pub mod fidelity;
 pub mod fuzz;
 pub mod import;
 pub mod interrupt;
 pub mod live;
+pub mod repro;
 pub mod reports;
 pub mod serve;
 pub mod targets;

@@ -39,6 +39,12 @@ enum Command {
     Import(cookie_conformance_cli::import::ImportArgs),
     /// Run the cases against several targets; write reports/ (index.html, results.json, junit-*.xml, SUMMARY.md).
     Report(cookie_conformance_cli::reports::ReportArgs),
+    /// Print a standalone program in the target's language that reproduces its divergence on a
+    /// case with the library alone (from a results file; `report` writes one per failing cell).
+    Repro(cookie_conformance_cli::repro::ReproArgs),
+    /// Compare an adapter's answers with the real client it models, driven live over loopback
+    /// (its `live:` program); every difference must be listed with its cause.
+    Fidelity(cookie_conformance_cli::fidelity::FidelityArgs),
     /// Serve the reference jar over the adapter protocol (adapters/PROTOCOL.md) on 127.0.0.1.
     Serve(ServeArgs),
     /// Measure steps/s of targets on the corpus, with parallel sessions, in one run.
@@ -159,6 +165,9 @@ fn main() -> ExitCode {
                 for a in &file.adapters {
                     let lib = a.library.as_deref().unwrap_or("");
                     out.push_str(&format!("{:22} adapter ({}): {lib}\n", a.name, path.display()));
+                    if let Some(client) = a.live.as_ref().and(a.live_client.as_deref()) {
+                        out.push_str(&format!("{:22} live: {client} over loopback (`fidelity --target {}`)\n", format!("{}-live", a.name), a.name));
+                    }
                 }
             }
             out.push_str(&format!("{:22} an adapter already running at URL (adapters/PROTOCOL.md)\n", "adapter:URL"));
@@ -184,6 +193,8 @@ fn main() -> ExitCode {
             };
             cookie_conformance_cli::reports::main(args, &defaults, &describe, &build_target)
         }
+        Command::Repro(args) => cookie_conformance_cli::repro::main(args),
+        Command::Fidelity(args) => cookie_conformance_cli::fidelity::main(args, &build_target),
         Command::Serve(args) => match cookie_conformance_cli::serve::ServedJar::from_name(&args.jar) {
             Some(jar) => cookie_conformance_cli::serve::main(args.port, jar).map(|()| true).context("serve"),
             None => Err(anyhow::anyhow!("serve: unknown jar `{}` (known: reference, cookie_store)", args.jar)),
@@ -213,6 +224,9 @@ fn selection(args: &SelectArgs) -> Selection {
 }
 
 fn build_target(name: &str) -> anyhow::Result<Box<dyn cookie_conformance::Target>> {
+    if let Some((file, adapter)) = cookie_conformance_cli::live::driven::live_adapter(name) {
+        return Ok(Box::new(cookie_conformance_cli::live::driven::DrivenClient::start(&file, &adapter)?));
+    }
     if targets::find(name).is_none() {
         if let Some(http) = targets::http::cli_target(name) {
             return http;

@@ -68,6 +68,17 @@ pub struct AdapterEntry {
     pub install: Option<CommandSpec>,
     /// The start command; `--port 0` is appended.
     pub start: CommandSpec,
+    /// The reproducer template, relative to the folder holding `targets.yaml`
+    /// ([`crate::repro`]).
+    #[serde(default)]
+    pub repro: Option<String>,
+    /// The real client the adapter models, as a program driven live
+    /// ([`crate::live::driven`]): `--target <name>-live`, `cookie-conformance fidelity`.
+    #[serde(default)]
+    pub live: Option<CommandSpec>,
+    /// That client, for people ("urllib.request with HTTPCookieProcessor").
+    #[serde(default)]
+    pub live_client: Option<String>,
     /// Summary of `/info`'s `parallel`.
     #[serde(default)]
     pub parallel: bool,

@@ -3,9 +3,12 @@
 //!
 //! - [`curl`]: the `curl` command line (`--target curl`).
 //! - [`chromium`]: headless Chromium over the DevTools protocol (`--target chromium`).
+//! - [`driven`]: the client library an adapter models, driven by the adapter's `live:` program
+//!   (`--target <adapter>-live`, and `cookie-conformance fidelity`).
 
 pub mod chromium;
 pub mod curl;
+pub mod driven;
 pub mod server;
 
 pub use self::chromium::{ChromiumError, ChromiumTarget};

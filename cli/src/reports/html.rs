@@ -55,7 +55,7 @@ struct PageTrial<'a> {
 }
 
 /// The page's data.
-fn page_data(doc: &ResultsDoc) -> Value {
+fn page_data(doc: &ResultsDoc, repro: &crate::repro::Written) -> Value {
     let mut cases: Vec<PageCase> = Vec::new();
     let mut case_index: HashMap<&str, usize> = HashMap::new();
     let mut trials = Vec::with_capacity(doc.trials.len());
@@ -116,6 +116,16 @@ fn page_data(doc: &ResultsDoc) -> Value {
         if r.order_only {
             o.insert("o".into(), true.into());
         }
+        // The failing cell's reproducer (a path next to the page), or why there is none.
+        match repro.get(&(r.trial.clone(), r.target.clone())) {
+            Some(Ok(path)) => {
+                o.insert("rp".into(), path.as_str().into());
+            }
+            Some(Err(why)) => {
+                o.insert("rx".into(), why.as_str().into());
+            }
+            None => {}
+        }
         info.insert(format!("{i}:{j}"), Value::Object(o));
     }
     json!({
@@ -138,8 +148,8 @@ fn page_data(doc: &ResultsDoc) -> Value {
 }
 
 /// The whole page.
-pub fn render(doc: &ResultsDoc) -> String {
-    let data = page_data(doc);
+pub fn render(doc: &ResultsDoc, repro: &crate::repro::Written) -> String {
+    let data = page_data(doc, repro);
     let json = serde_json::to_string(&data).unwrap_or_else(|_| "{}".to_owned());
     // Inside <script>, `</script>` or `<!--` in a string would end or confuse the element;
     // `\u003c` is the same string to JSON.parse.
@@ -154,7 +164,7 @@ mod tests {
 
     #[test]
     fn embeds_the_data_safely() {
-        let html = render(&sample());
+        let html = render(&sample(), &crate::repro::Written::new());
         assert!(!html.contains("/*DATA*/"));
         assert!(!html.contains("</testcase>"), "markup in data must be escaped");
         let start = html.find("<script type=\"application/json\" id=\"data\">").unwrap();
@@ -310,7 +320,7 @@ mod tests {
         eprintln!("report built in {:?}", started.elapsed());
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("index.html");
-        std::fs::write(&path, render(&doc)).unwrap();
+        std::fs::write(&path, render(&doc, &crate::repro::Written::new())).unwrap();
         let url = format!("file://{}", path.display());
 
         let (dom, log) = chromium(&url);

@@ -115,10 +115,11 @@ pub fn now_rfc3339() -> String {
     cookie_conformance::clock::format_timestamp(i64::try_from(secs).unwrap_or(0))
 }
 
-/// Writes index.html, results.json (+ schema), junit-*.xml and SUMMARY.md into `dir`; returns
-/// the paths written.
-pub fn write_all(doc: &ResultsDoc, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+/// Writes index.html, results.json (+ schema), junit-*.xml, SUMMARY.md and a reproducer per
+/// failing cell (`repro/`, from `templates`) into `dir`; returns the paths written.
+pub fn write_all(doc: &ResultsDoc, dir: &Path, templates: &crate::repro::Templates) -> std::io::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir)?;
+    let repro = crate::repro::write_dir(doc, templates, dir)?;
     let mut written = Vec::new();
     let mut put = |name: &str, bytes: &[u8]| -> std::io::Result<()> {
         let path = dir.join(name);
@@ -128,11 +129,12 @@ pub fn write_all(doc: &ResultsDoc, dir: &Path) -> std::io::Result<Vec<PathBuf>> 
     };
     put("results.json", &doc.to_json())?;
     put("results.schema.json", results::json_schema().as_bytes())?;
-    put("index.html", html::render(doc).as_bytes())?;
+    put("index.html", html::render(doc, &repro).as_bytes())?;
     put("SUMMARY.md", summary::render(doc).as_bytes())?;
     for t in &doc.targets {
         put(&junit::file_name(&t.id), junit::render(doc, t).as_bytes())?;
     }
+    written.push(dir.join("repro"));
     Ok(written)
 }
 
@@ -213,7 +215,9 @@ pub fn main(
         Err(_) => args.targets.is_empty(),
     });
     let doc = ResultsDoc::build(trials(&pairs), &runs, now_rfc3339());
-    let written = write_all(&doc, &args.out).with_context(|| format!("writing into {}", args.out.display()))?;
+    let targets_file = crate::targets_file::TargetsFile::load(&crate::targets_file::TargetsFile::default_path()).ok();
+    let templates = crate::repro::Templates::discover(targets_file.as_ref())?;
+    let written = write_all(&doc, &args.out, &templates).with_context(|| format!("writing into {}", args.out.display()))?;
     print!("{}", summary::render(&doc));
     if let Some(old) = &baseline {
         let changes = changes::Changes::between(old, &doc);
@@ -263,7 +267,8 @@ pub fn write_single(
     };
     let doc = ResultsDoc::build(trials(pairs), std::slice::from_ref(&run), now_rfc3339());
     if let Some(p) = html_path {
-        cookie_conformance::atomic::write(p, html::render(&doc).as_bytes())?;
+        // A single run's page has no reproducer folder next to it: no links.
+        cookie_conformance::atomic::write(p, html::render(&doc, &crate::repro::Written::new()).as_bytes())?;
     }
     if let (Some(p), Some(t)) = (junit_path, doc.targets.first()) {
         cookie_conformance::atomic::write(p, junit::render(&doc, t).as_bytes())?;
@@ -300,7 +305,8 @@ mod tests {
         assert!(doc.results[2].detail.as_deref().unwrap().contains("reference:"));
         assert_eq!(doc.targets[1].unavailable_reason.as_deref(), Some("unknown target `nope`"));
         let dir = tempfile::tempdir().unwrap();
-        let written = write_all(&doc, dir.path()).unwrap();
+        let templates = crate::repro::Templates::discover(None).unwrap();
+        let written = write_all(&doc, dir.path(), &templates).unwrap();
         let names: Vec<String> =
             written.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
         assert_eq!(
@@ -311,10 +317,14 @@ mod tests {
                 "index.html",
                 "SUMMARY.md",
                 "junit-reference.xml",
-                "junit-nope.xml"
+                "junit-nope.xml",
+                "repro"
             ]
         );
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 6, "temporary files left behind");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 7, "temporary files left behind");
+        // The reference jar has no reproducer template: the failing cell says so on the page.
+        let html = std::fs::read_to_string(dir.path().join("index.html")).unwrap();
+        assert!(html.contains("no reproducer template for `reference`"));
         let back = ResultsDoc::from_json(&std::fs::read(dir.path().join("results.json")).unwrap()).unwrap();
         assert_eq!(back, doc);
         // The JUnit files as written are well-formed and consistent, including the failure

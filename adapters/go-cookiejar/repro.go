@@ -1,0 +1,132 @@
+@@header@@
+//
+// Run (Debian: apt install golang-go golang-golang-x-net-dev):
+//   GO111MODULE=off GOPATH=/usr/share/gocode go run THIS_FILE
+// or, in a module: go mod init repro && go get golang.org/x/net/publicsuffix && go run THIS_FILE
+//
+// The jar is driven as net/http.Client drives it: a response's cookies are resp.Cookies() of an
+// http.Response carrying the Set-Cookie fields, handed to Jar.SetCookies(req.URL, cookies); a
+// request gets req.AddCookie(c) for each cookie of Jar.Cookies(req.URL). Header bytes are Go
+// strings, byte for byte, as net/http keeps them. The jar reads time.Now() itself: advancing
+// the clock means sleeping.
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/cookiejar"
+	"os"
+	"strings"
+	"time"
+
+	"golang.org/x/net/publicsuffix"
+)
+
+// The case's jar options (JSON); only reject_public_suffixes changes this jar.
+const config = `@@config@@`
+
+// With the public suffix list, as the cookiejar documentation recommends for a client, unless
+// the case turns public-suffix rejection off.
+var jar = func() *cookiejar.Jar {
+	var opts struct {
+		RejectPublicSuffixes *bool `json:"reject_public_suffixes"`
+	}
+	if err := json.Unmarshal([]byte(config), &opts); err != nil {
+		panic(err)
+	}
+	var options cookiejar.Options
+	if opts.RejectPublicSuffixes == nil || *opts.RejectPublicSuffixes {
+		options.PublicSuffixList = publicsuffix.List
+	}
+	jar, _ := cookiejar.New(&options) // never fails
+	return jar
+}()
+var diverged []int
+
+func request(url string) *http.Request {
+	req, err := http.NewRequest("GET", url, nil)
+	if err != nil {
+		fmt.Println("http.NewRequest:", err)
+		os.Exit(2)
+	}
+	// Go's websocket clients hand the jar the handshake's http/https URL.
+	switch req.URL.Scheme {
+	case "ws":
+		req.URL.Scheme = "http"
+	case "wss":
+		req.URL.Scheme = "https"
+	}
+	return req
+}
+
+func setCookies(url string, lines ...string) {
+	req := request(url)
+	resp := &http.Response{Header: http.Header{"Set-Cookie": lines}, Request: req}
+	if cookies := resp.Cookies(); len(cookies) > 0 {
+		jar.SetCookies(req.URL, cookies)
+	}
+}
+
+func advance(seconds int) {
+	time.Sleep(time.Duration(seconds) * time.Second)
+}
+
+// An expected Cookie header; nil: no header.
+func some(s string) *string { return &s }
+
+var none *string
+
+// shown writes octets for people and for machines: printable ASCII as is, the rest as \xNN.
+func shown(v *string) string {
+	if v == nil {
+		return "(no Cookie header)"
+	}
+	var b strings.Builder
+	b.WriteByte('"')
+	for i := 0; i < len(*v); i++ {
+		c := (*v)[i]
+		if c >= 0x20 && c < 0x7f && c != '"' && c != '\\' {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "\\x%02x", c)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+func expectCookie(step int, url string, expected ...*string) {
+	req := request(url)
+	for _, c := range jar.Cookies(req.URL) {
+		req.AddCookie(c)
+	}
+	var observed *string
+	if values, ok := req.Header["Cookie"]; ok && len(values) > 0 {
+		observed = &values[0]
+	}
+	ok := false
+	var shownExpected []string
+	for _, e := range expected {
+		shownExpected = append(shownExpected, shown(e))
+		if (e == nil && observed == nil) || (e != nil && observed != nil && *e == *observed) {
+			ok = true
+		}
+	}
+	fmt.Printf("step %d: GET %s\n", step, url)
+	fmt.Printf("  observed: %s\n", shown(observed))
+	fmt.Printf("  expected: %s\n", strings.Join(shownExpected, " or "))
+	if ok {
+		fmt.Println("  ok")
+	} else {
+		fmt.Println("  DIVERGES from the spec")
+		diverged = append(diverged, step)
+	}
+}
+
+func main() {
+	@@steps@@
+	if len(diverged) > 0 {
+		os.Exit(1)
+	}
+}

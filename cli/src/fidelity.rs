@@ -1,0 +1,132 @@
+//! `cookie-conformance fidelity --target ADAPTER`: is the adapter's verdict the real client's?
+//!
+//! Every case the live client can run ([`crate::live::driven`]: real clock, no request
+//! contexts, bytes an HTTP/1.1 message can carry) runs twice, on the adapter (the library
+//! driven through the adapter protocol) and on the client it models (the library inside its own
+//! HTTP client, over real sockets), and the two answers are compared: the outcome, and for a
+//! failure the step and what the target answered there. Every difference is either listed, with
+//! its cause, in a known-differences file (`cli/fidelity/<adapter>.yaml`, the format of an
+//! expected-failures file: case name → cause), or the command fails; so does a listed case that
+//! no longer differs.
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use reference_jar::Profile;
+
+use cookie_conformance::needs::Needs;
+use cookie_conformance::outcome::{CaseResult, Outcome};
+use cookie_conformance::{Corpus, Xfail};
+
+/// `cookie-conformance fidelity`.
+#[derive(Clone, Debug, clap::Args)]
+pub struct FidelityArgs {
+    /// The adapter (of adapters/targets.yaml, with a `live:` client).
+    #[arg(long)]
+    pub target: String,
+    /// Known differences: case name → cause (default: the tool's cli/fidelity/<adapter>.yaml
+    /// when it exists).
+    #[arg(long, value_name = "FILE")]
+    pub known: Option<PathBuf>,
+    /// Only cases whose `area::name` contains this.
+    #[arg(long, value_name = "SUBSTR")]
+    pub filter: Option<String>,
+}
+
+/// What a target answered, for comparing: the outcome and, for a failure, where and what.
+fn answer(r: &CaseResult) -> (Outcome, Option<usize>, Option<serde_json::Value>) {
+    match r.outcome {
+        Outcome::Fail => (Outcome::Fail, r.step, r.actual.clone()),
+        o => (o, None, None),
+    }
+}
+
+fn show(r: &CaseResult) -> String {
+    match r.outcome {
+        Outcome::Fail => format!(
+            "fail at step {}: {}",
+            r.step.map_or("?".to_owned(), |s| s.to_string()),
+            r.actual.as_ref().map_or("(nothing)".to_owned(), |a| a.to_string())
+        ),
+        Outcome::Pass => "pass".to_owned(),
+        o => format!("{}: {}", o.name(), r.reason.as_deref().unwrap_or("")),
+    }
+}
+
+/// Runs `cookie-conformance fidelity`; `build` makes a target by name.
+pub fn main(args: FidelityArgs, build: &dyn Fn(&str) -> anyhow::Result<Box<dyn cookie_conformance::Target>>) -> anyhow::Result<bool> {
+    let live_name = format!("{}{}", args.target, crate::live::driven::SUFFIX);
+    let known_path = args.known.clone().unwrap_or_else(|| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fidelity").join(format!("{}.yaml", args.target))
+    });
+    let corpus = Corpus::embedded().context("loading the embedded case corpus")?;
+    let known = if known_path.is_file() {
+        let k = Xfail::load(&known_path)?;
+        k.check(&corpus)?;
+        Some(k)
+    } else if args.known.is_some() {
+        anyhow::bail!("--known {}: no such file", known_path.display());
+    } else {
+        None
+    };
+    let mut live = build(&live_name).with_context(|| format!("starting `{live_name}`"))?;
+    let mut adapter = build(&args.target).with_context(|| format!("starting `{}`", args.target))?;
+    let (live_caps, adapter_caps) = (live.capabilities(), adapter.capabilities());
+    println!("fidelity of `{}` ({}) against {}", args.target, adapter.name(), live.name());
+    let profile = Profile::Rfc6265bis;
+    let (mut compared, mut same, mut skipped) = (0, 0, 0);
+    let mut unexpected = Vec::new();
+    let mut explained = Vec::new();
+    let mut stale = Vec::new();
+    for case in corpus.cases() {
+        if !case.profiles.contains(&profile) || args.filter.as_ref().is_some_and(|f| !case.full_name().contains(f.as_str())) {
+            continue;
+        }
+        let needs = Needs::of(case, profile);
+        if needs.unmet(profile, &live_caps).is_some() || needs.unmet(profile, &adapter_caps).is_some() {
+            skipped += 1;
+            continue;
+        }
+        let real = cookie_conformance::run::run_case_with(&mut *live, &live_caps, case, profile, None, false);
+        let modelled = cookie_conformance::run::run_case_with(&mut *adapter, &adapter_caps, case, profile, None, false);
+        // A case the real client cannot carry (a byte no HTTP/1.1 message holds, a URL it refuses)
+        // is not a difference: the adapter's answer is then about bytes no user meets.
+        if real.outcome == Outcome::Skip {
+            skipped += 1;
+            continue;
+        }
+        compared += 1;
+        let entry = known.as_ref().and_then(|k| k.entry(&case.name, profile));
+        if answer(&real) == answer(&modelled) {
+            same += 1;
+            if let Some(e) = entry {
+                stale.push(format!("{}: listed ({}) but the answers agree", case.full_name(), e.reason));
+            }
+            continue;
+        }
+        let line = format!("{}\n    live client: {}\n    adapter:     {}", case.full_name(), show(&real), show(&modelled));
+        match entry {
+            Some(e) => explained.push(format!("{line}\n    cause:       {}", e.reason)),
+            None => unexpected.push(line),
+        }
+    }
+    if compared == 0 {
+        anyhow::bail!("no case could be compared: the live client or the adapter ran nothing");
+    }
+    for e in &explained {
+        println!("known difference: {e}");
+    }
+    for u in &unexpected {
+        println!("DIFFERENCE: {u}");
+    }
+    for s in &stale {
+        println!("STALE: {s}");
+    }
+    println!(
+        "{compared} cases compared ({skipped} the live client cannot run): {same} identical, {} known differences, {} unexplained, {} stale entries",
+        explained.len(),
+        unexpected.len(),
+        stale.len()
+    );
+    Ok(unexpected.is_empty() && stale.is_empty())
+}
