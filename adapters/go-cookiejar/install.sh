@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Idempotent: Debian's Go toolchain and golang.org/x/net (the Go module proxy is not used),
-# then a GOPATH-mode build of bin/adapter against /usr/share/gocode.
+# then GOPATH-mode builds of bin/adapter and bin/live against /usr/share/gocode.
 set -euo pipefail
 cd "$(dirname "$0")"
 need=()
@@ -15,4 +15,6 @@ xnet=$(dpkg-query -W -f='${Version}' golang-golang-x-net-dev 2>/dev/null || echo
 # The build cache stays outside the repository.
 export GO111MODULE=off GOPATH=/usr/share/gocode GOFLAGS= GOCACHE="${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/go-build"
 go build -trimpath -ldflags "-X main.xnetVersion=$xnet" -o bin/adapter main.go
+# The real client the adapter models, for `cookie-conformance fidelity` (live/live.go).
+go build -trimpath -o bin/live live/live.go
 echo "go-cookiejar: ready ($(go version | cut -d' ' -f3), golang.org/x/net $xnet)"

@@ -1,7 +1,8 @@
 // Command adapter is the cookie-adapter/1 server (../PROTOCOL.md) for Go's net/http/cookiejar.
 //
 // The jar is driven the way net/http.Client drives it: a response's cookies are
-// `resp.Cookies()` of an http.Response carrying the Set-Cookie fields, handed to
+// `resp.Cookies()` of the http.Response that http.ReadResponse makes of the header bytes (as
+// the client reads them off the wire), handed to
 // `Jar.SetCookies(req.URL, cookies)`; a request gets `req.AddCookie(c)` for each cookie of
 // `Jar.Cookies(req.URL)`. Header bytes are Go strings, byte for byte, as net/http keeps them.
 //
@@ -9,6 +10,8 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"flag"
@@ -153,13 +156,24 @@ func (s *session) runOp(o *op) (any, *adapterError) {
 		if o.SetCookie == nil {
 			return nil, bad("field `set_cookie` missing")
 		}
-		resp := &http.Response{Header: http.Header{}, Request: req}
+		// The response as net/http reads it off the wire: its own parser (http.ReadResponse,
+		// textproto's MIME header reader) splits and checks the header block, so a line with a
+		// bare LF is what a Go client meets, or the response it refuses.
+		var head bytes.Buffer
+		head.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n")
 		for _, line := range o.SetCookie {
 			raw, err := base64.StdEncoding.Strict().DecodeString(line)
 			if err != nil {
 				return nil, bad("bad base64: %v", err)
 			}
-			resp.Header["Set-Cookie"] = append(resp.Header["Set-Cookie"], string(raw))
+			head.WriteString("Set-Cookie: ")
+			head.Write(raw)
+			head.WriteString("\r\n")
+		}
+		head.WriteString("\r\n")
+		resp, err := http.ReadResponse(bufio.NewReader(&head), req)
+		if err != nil {
+			return nil, unsupported("net/http refuses the response, so no cookie of it reaches the jar: %v", err)
 		}
 		if rc := resp.Cookies(); len(rc) > 0 { // as http.Client does after each response
 			s.jar.SetCookies(req.URL, rc)

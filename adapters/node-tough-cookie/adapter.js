@@ -7,7 +7,7 @@
 //   `jar.setCookie(field, url.toString())`, all at once (`Promise.all`, got's
 //   source/core/index.ts; a rejected cookie fails the request but the others are stored), and
 //   a request's Cookie header is `await jar.getCookieString(url.toString())`, sent when not
-//   empty. No `sameSiteContext` (got passes none), no script API. A response whose header holds
+//   empty; the request a response answers made that call too, before. No `sameSiteContext` (got passes none), no script API. A response whose header holds
 //   a control character other than HTAB never reaches the jar: Node's HTTP parser (llhttp)
 //   refuses it (HPE_INVALID_HEADER_TOKEN; checked on Node 20), so such cases are `unsupported`.
 // - `--mode api` (target `node-tough-cookie-api`): the library's whole API configured as the
@@ -138,6 +138,9 @@ class Session {
         throw unsupported(`Node's HTTP parser refuses a response whose Set-Cookie holds 0x${code} (HPE_INVALID_HEADER_TOKEN): got never hands it to the jar`);
       }
       const href = new URL(url).toString();
+      // The request this response answers went out with got's `getCookieString` first, which
+      // also drops the expired cookies it meets.
+      await this.jar.getCookieString(href).catch(() => undefined);
       await Promise.all(lines.map((line) => this.jar.setCookie(line, href).catch(() => undefined)));
       return {};
     }

@@ -34,6 +34,7 @@ const steps = [];
 function setCookies(url, lines) {
   steps.push(async () => {
     const href = new URL(url).toString();
+    await jar.getCookieString(href).catch(() => undefined); // the request's Cookie header, first
     await Promise.all(lines.map((line) => jar.setCookie(line, href).catch(() => undefined)));
   });
 }

@@ -4,8 +4,11 @@
 The jar is driven the way `aiohttp.ClientSession` drives it: a response's raw Set-Cookie
 fields go to `CookieJar.update_cookies_from_headers(headers, response.url)`, and a request's
 Cookie header is what `ClientRequest(method, url, cookies=jar.filter_cookies(url))` writes.
-Header bytes are UTF-8 with `surrogateescape`, as aiohttp's HTTP parser decodes them. The
-server is aiohttp's own web server, so the jar lives in a running event loop as in a client.
+The Set-Cookie fields are those aiohttp's own response parser (`HttpResponseParser`, the one
+the client's connection uses, with its limits) reads from the header bytes: decoded as UTF-8
+with `surrogateescape`, and a response it refuses (a NUL, a bare CR or LF in a field) delivers
+nothing, so such a case is unsupported. The server is aiohttp's own web server, so the jar
+lives in a running event loop as in a client.
 """
 import argparse
 import asyncio
@@ -21,7 +24,11 @@ from importlib.metadata import version
 import aiohttp
 import aiohttp.cookiejar
 from aiohttp import web
+from aiohttp.base_protocol import BaseProtocol
+from aiohttp.client_exceptions import ClientPayloadError
 from aiohttp.client_reqrep import ClientRequest
+from aiohttp.http_exceptions import HttpProcessingError
+from aiohttp.http_parser import HttpResponseParser
 from yarl import URL
 
 PROTOCOL = "cookie-adapter/1"
@@ -73,6 +80,37 @@ def unb64(text):
         raise bad(f"bad base64: {e}") from None
 
 
+def unb64_bytes(text):
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, TypeError) as e:
+        raise bad(f"bad base64: {e}") from None
+
+
+BODY = b"<!doctype html><title>cookie-conformance</title>"
+
+
+def delivered(lines):
+    """The Set-Cookie fields aiohttp's client reads from a response carrying `lines`: parsed by
+    the same HttpResponseParser, with the same limits, as ResponseHandler (client_proto.py)
+    builds it."""
+    # Framed as a server sends it (the runner's loopback server's shape: Content-Length, the
+    # fields, a body): a stray LF can end the header block early, and the body then fails to parse.
+    raw = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: %d\r\n" % len(BODY)
+    raw += b"".join(b"Set-Cookie: " + line + b"\r\n" for line in lines) + b"\r\n" + BODY
+    parser = HttpResponseParser(
+        BaseProtocol(LOOP), LOOP, 2**16, timer=None, payload_exception=ClientPayloadError,
+        response_with_body=True, read_until_eof=False, auto_decompress=True,
+        max_line_size=8190, max_field_size=8190, max_headers=128,
+    )
+    try:
+        messages, _, _ = parser.feed_data(raw)
+    except HttpProcessingError as e:
+        message = " ".join(str(e).split())
+        raise unsupported(f"aiohttp's HTTP parser refuses the response, so no cookie of it reaches the jar: {message}") from None
+    return list(messages[0][0].headers.getall("Set-Cookie", ()))
+
+
 def url_of(op):
     url = op.get("url")
     if not isinstance(url, str):
@@ -115,7 +153,7 @@ class Session:
         lines = op.get("set_cookie")
         if not isinstance(lines, list):
             raise bad("field `set_cookie` missing or not a list")
-        self.jar.update_cookies_from_headers([unb64(x) for x in lines], url)
+        self.jar.update_cookies_from_headers(delivered([unb64_bytes(x) for x in lines]), url)
         return {}
 
     def get(self, op):

@@ -17,7 +17,8 @@ Protocol: one JSON object per line on stdin, one answer per line on stdout.
   {"op": "reset"}                       -> {"ok": true, "virtual_clock": true}  (a new jar and opener)
   {"op": "fetch", "url": U, "method": M,
    "http_port": P, "https_port": Q, "now": T}  -> {"ok": true} or {"error": E, "kind": K}
-K is "unsupported" when urllib refuses the request itself (a URL it cannot fetch).
+K is "unsupported" when urllib refuses the request (a URL it cannot fetch) or the response (a
+header block http.client will not parse): then no cookie reaches the jar.
 """
 import http.client
 import http.cookiejar
@@ -109,6 +110,10 @@ def main():
                 try:
                     with opener.open(request, timeout=10) as response:
                         response.read()
+                except http.client.HTTPException as e:
+                    # http.client refuses the response (a line too long, too many headers, ...):
+                    # no cookie of it reaches the jar.
+                    raise LookupError(f"urllib (http.client) refuses the response: {type(e).__name__}: {e}") from None
                 finally:
                     CLOCK.now = None
             else:
