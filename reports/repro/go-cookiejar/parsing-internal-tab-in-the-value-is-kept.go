@@ -7,7 +7,7 @@
 //           RFC 6265bis-22 §5.6 step 1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 //           RFC 6265bis-22 §5.6 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 //
-// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-06T21:13:21Z): xfail, at step 2
+// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-06T21:31:21Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=b\tc"
 // Known divergence (expected-failures file): readSetCookies drops the line: parseCookieValue accepts only bytes 0x20-0x7E other than '"', ';' and '\\' in the value (validCookieValueByte), so a value with a tab, a control character or any octet >= 0x80 (UTF-8 or not) is refused
@@ -24,14 +24,16 @@
 //   GO111MODULE=off GOPATH=/usr/share/gocode go run THIS_FILE
 // or, in a module: go mod init repro && go get golang.org/x/net/publicsuffix && go run THIS_FILE
 //
-// The jar is driven as net/http.Client drives it: a response's cookies are resp.Cookies() of an
-// http.Response carrying the Set-Cookie fields, handed to Jar.SetCookies(req.URL, cookies); a
+// The jar is driven as net/http.Client drives it: a response's cookies are resp.Cookies() of the
+// http.Response net/http's parser reads from the header bytes, handed to Jar.SetCookies(req.URL, cookies); a
 // request gets req.AddCookie(c) for each cookie of Jar.Cookies(req.URL). Header bytes are Go
 // strings, byte for byte, as net/http keeps them. The jar reads time.Now() itself: advancing
 // the clock means sleeping.
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -80,9 +82,21 @@ func request(url string) *http.Request {
 	return req
 }
 
+// setCookies hands the jar a response's cookies as http.Client does, the response read by
+// net/http's own parser from the header bytes a server sends.
 func setCookies(url string, lines ...string) {
 	req := request(url)
-	resp := &http.Response{Header: http.Header{"Set-Cookie": lines}, Request: req}
+	var head bytes.Buffer
+	head.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n")
+	for _, line := range lines {
+		head.WriteString("Set-Cookie: " + line + "\r\n")
+	}
+	head.WriteString("\r\n")
+	resp, err := http.ReadResponse(bufio.NewReader(&head), req)
+	if err != nil {
+		fmt.Println("net/http refuses the response:", err)
+		os.Exit(2)
+	}
 	if cookies := resp.Cookies(); len(cookies) > 0 {
 		jar.SetCookies(req.URL, cookies)
 	}

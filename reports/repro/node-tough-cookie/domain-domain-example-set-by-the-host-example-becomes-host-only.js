@@ -7,15 +7,16 @@
 // Spec:     RFC 6265bis-22 §5.7 step 9  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: scope-leak: a cookie sent to a host outside its scope (§8.5, §5.8.3 step 3)
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-06T21:13:21Z): xfail, at step 2
-//   observed: []
-//   expected: [{"domain":"example","host_only":true,"name":"a"}]
-// Known divergence (expected-failures file): getCookieString rejects with 'Cookie has domain set to the public suffix "example" which is a special use domain' (tough-cookie treats the special-use suffix `example` as an error while rejectPublicSuffixes is on, and suggests allowSpecialUseDomain: true, rejectPublicSuffixes: false), so got's request fails before it is sent (the adapter answers 500 with that error) instead of carrying a Cookie header (the target errored: the target failed: the adapter answered 500 internal at op 4 of 5 (`get`): Error: Cookie has domain set to the public suffix "example" which is a special use domain. To allow this, configure your CookieJar with {allowSpecialUseDomain: true, rejectPublicSuffixes: false}.)
+// Recorded on tough-cookie 6.1.0 (2026-12-06T21:31:21Z): xfail
+// Known divergence (expected-failures file): getCookieString rejects with 'Cookie has domain set to the public suffix "example" which is a special use domain' (tough-cookie treats the special-use suffix `example` as an error while rejectPublicSuffixes is on, and suggests allowSpecialUseDomain: true, rejectPublicSuffixes: false), so got's request fails before it is sent (the adapter answers 500 with that error) instead of carrying a Cookie header (the target errored: the target failed: the adapter answered 500 internal at op 2 of 5 (`set`): Error: Cookie has domain set to the public suffix "example" which is a special use domain. To allow this, configure your CookieJar with {allowSpecialUseDomain: true, rejectPublicSuffixes: false}.)
 //
 // What the spec says happens, step by step (the reference jar's account):
 //   1. stored: a=b domain=example path=/ host-only same-site=Default session
 //   2. holds:
 //     a=b domain=example path=/ host-only same-site=Default session
+//   3. sends "a=b"
+//   4. sends (no Cookie header)
+//          left out a (domain=example path=/): host-only cookie for another host [§5.8.3 step 3 (domain)]
 //
 // It prints each request's Cookie header next to what the spec expects, and exits 1 while
 // the jar diverges from the spec, 0 once it follows it.
@@ -54,6 +55,7 @@ const steps = [];
 function setCookies(url, lines) {
   steps.push(async () => {
     const href = new URL(url).toString();
+    await jar.getCookieString(href).catch(() => undefined); // the request's Cookie header, first
     await Promise.all(lines.map((line) => jar.setCookie(line, href).catch(() => undefined)));
   });
 }
@@ -139,6 +141,8 @@ function checkStored(step, expected) {
 
 setCookies('https://example/', ['a=b; Domain=example']);
 expectStored(2, [{name: 'a', domain: 'example', host_only: 'true'}]);
+expectCookie(3, 'https://example/', ['a=b']);
+expectCookie(4, 'https://site.example/', [null]);
 
 (async () => {
   for (const run of steps) await run();

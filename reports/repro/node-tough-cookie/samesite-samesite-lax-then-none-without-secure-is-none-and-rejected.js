@@ -8,7 +8,7 @@
 //           RFC 6265bis-22 §5.7 step 19  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: samesite-bypass: a SameSite cookie sent on, or set from, a cross-site request (§8.8, §5.7 step 18)
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-06T21:13:21Z): xfail, at step 2
+// Recorded on tough-cookie 6.1.0 (2026-12-06T21:31:21Z): xfail, at step 2
 //   observed: Cookie: "a=b"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): tough-cookie stores SameSite=None cookies without Secure (§5.7 step 18: they must be rejected)
@@ -54,6 +54,7 @@ const steps = [];
 function setCookies(url, lines) {
   steps.push(async () => {
     const href = new URL(url).toString();
+    await jar.getCookieString(href).catch(() => undefined); // the request's Cookie header, first
     await Promise.all(lines.map((line) => jar.setCookie(line, href).catch(() => undefined)));
   });
 }

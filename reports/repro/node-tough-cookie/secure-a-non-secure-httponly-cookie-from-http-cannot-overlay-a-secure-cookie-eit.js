@@ -7,7 +7,7 @@
 // Spec:     RFC 6265bis-22 §5.7 step 16  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: secure-overwrite: an insecure origin sets or replaces a Secure cookie (§8.6, §5.7 steps 13, 16)
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-06T21:13:21Z): xfail, at step 3
+// Recorded on tough-cookie 6.1.0 (2026-12-06T21:31:21Z): xfail, at step 3
 //   observed: Cookie: "a=evil"
 //   expected: Cookie: "a=secure"
 // Known divergence (expected-failures file): tough-cookie lets an insecure origin replace or delete a Secure cookie (§5.7 steps 16-17 not implemented; enforceSecureOriginOnStorage only refuses Secure cookies set from http)
@@ -54,6 +54,7 @@ const steps = [];
 function setCookies(url, lines) {
   steps.push(async () => {
     const href = new URL(url).toString();
+    await jar.getCookieString(href).catch(() => undefined); // the request's Cookie header, first
     await Promise.all(lines.map((line) => jar.setCookie(line, href).catch(() => undefined)));
   });
 }

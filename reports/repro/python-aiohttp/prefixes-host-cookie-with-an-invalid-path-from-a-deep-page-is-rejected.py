@@ -8,7 +8,7 @@
 #           RFC 6265bis-22 §5.7 step 21.3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 # Security: prefix-bypass: a __Secure-/__Host- cookie stored without its guarantees (§5.4, §5.7 steps 20-22)
 #
-# Recorded on aiohttp 3.14.5 (2026-12-06T21:13:21Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-06T21:31:21Z): xfail, at step 2
 #   observed: Cookie: "__Host-id=1"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): aiohttp implements no cookie name prefixes (§5.4): __Secure-/__Host- names are ordinary names
@@ -23,9 +23,9 @@
 #
 # Run: pip install 'aiohttp==3.14.5' && python3 THIS_FILE
 #
-# The jar is driven as aiohttp.ClientSession drives it: a response's raw Set-Cookie fields go to
-# CookieJar.update_cookies_from_headers(headers, url) (header bytes decoded as UTF-8 with
-# surrogateescape, as aiohttp's HTTP parser does), and a request's Cookie header is what
+# The jar is driven as aiohttp.ClientSession drives it: a response's Set-Cookie fields, as
+# aiohttp's own HTTP parser (HttpResponseParser) reads them from the bytes a server sends, go to
+# CookieJar.update_cookies_from_headers(headers, url), and a request's Cookie header is what
 # ClientRequest(method, url, cookies=jar.filter_cookies(url)) writes. The jar reads the clock
 # through its module's `time` reference; this program points that reference at a virtual clock.
 import asyncio
@@ -34,7 +34,10 @@ import time
 
 import aiohttp
 import aiohttp.cookiejar
+from aiohttp.base_protocol import BaseProtocol
+from aiohttp.client_exceptions import ClientPayloadError
 from aiohttp.client_reqrep import ClientRequest
+from aiohttp.http_parser import HttpResponseParser
 from yarl import URL
 
 
@@ -77,8 +80,21 @@ async def main():
     jar = aiohttp.CookieJar()  # ClientSession's default: unsafe=False, quote_cookie=True
     loop = asyncio.get_running_loop()
 
+    def delivered(lines):
+        """The Set-Cookie fields aiohttp's client parser reads from a response carrying `lines`."""
+        body = b"<!doctype html><title>cookie-conformance</title>"
+        raw = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: %d\r\n" % len(body)
+        raw += b"".join(b"Set-Cookie: " + line + b"\r\n" for line in lines) + b"\r\n" + body
+        parser = HttpResponseParser(
+            BaseProtocol(loop), loop, 2**16, timer=None, payload_exception=ClientPayloadError,
+            response_with_body=True, read_until_eof=False, auto_decompress=True,
+            max_line_size=8190, max_field_size=8190, max_headers=128,
+        )
+        messages, _, _ = parser.feed_data(raw)
+        return list(messages[0][0].headers.getall("Set-Cookie", ()))
+
     def set_cookies(url, lines, context=None):
-        jar.update_cookies_from_headers([text(line) for line in lines], URL(url))
+        jar.update_cookies_from_headers(delivered(lines), URL(url))
 
     def advance(seconds):
         CLOCK.now += seconds

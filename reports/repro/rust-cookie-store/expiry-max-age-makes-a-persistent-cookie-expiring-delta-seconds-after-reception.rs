@@ -6,8 +6,8 @@
 // Spec:     RFC 6265bis-22 §5.6.2 step 7  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.2
 //           RFC 6265bis-22 §5.7 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on cookie_store 0.22.1 (2026-12-06T21:13:21Z): xfail, at step 2
-//   observed: ["a=b domain=example.com path=/ host-only same-site=Default expires=2026-12-06T22:13:21Z"]
+// Recorded on cookie_store 0.22.1 (2026-12-06T21:31:21Z): xfail, at step 2
+//   observed: ["a=b domain=example.com path=/ host-only same-site=Default expires=2026-12-06T22:31:21Z"]
 //   expected: [{"expires":"2026-01-01T01:00:00Z","name":"a","persistent":true}]
 // Known divergence (expected-failures file): cookie_store has no virtual clock: it computes Max-Age expiry from the system clock (time::OffsetDateTime::now_utc), while the case's clock starts at 2026-01-01T00:00:00Z, so the stored expiry-time differs
 //
