@@ -22,26 +22,15 @@ import asyncio
 import json
 import socket
 import sys
-import time
 
 import aiohttp
 import aiohttp.cookiejar
 
-
-class LibraryClock:
-    """aiohttp.cookiejar's view of the `time` module: the fetch's `now` while one runs."""
-
-    def __init__(self):
-        self.now = None
-
-    def time(self):
-        return float(self.now) if self.now is not None else time.time()
-
-    def __getattr__(self, name):
-        return getattr(time, name)
+# The adapter's clock shim (importing the module installs it on the library), so that both
+# see the same virtual time the same way.
+from adapter import CLOCK
 
 
-CLOCK = aiohttp.cookiejar.time = LibraryClock()
 PORTS = {80: 0, 443: 0}
 
 

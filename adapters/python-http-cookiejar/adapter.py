@@ -100,9 +100,14 @@ def new_jar():
 
 def request_for(url, ctx):
     try:
-        return urllib.request.Request(url, method=ctx.get("method", "GET"))
+        request = urllib.request.Request(url, method=ctx.get("method", "GET"))
     except ValueError as e:  # urllib cannot request this URL at all
         raise unsupported(f"urllib.request.Request rejects the URL: {e}") from None
+    # urllib's opener has handlers for http and https only: a ws/wss URL is "unknown url type"
+    # before HTTPCookieProcessor sees it (http.cookiejar itself would take wss as secure).
+    if request.type not in ("http", "https"):
+        raise unsupported(f"urllib has no handler for {request.type}: URLs, so its cookie processor never runs for one")
+    return request
 
 
 def context_of(op):

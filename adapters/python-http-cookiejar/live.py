@@ -26,28 +26,16 @@ import json
 import socket
 import ssl
 import sys
-import time
 import urllib.error
 import urllib.request
+
+# The adapter's clock shim (importing the module installs it on the library), so that both
+# see the same virtual time the same way.
+from adapter import CLOCK
 
 PORTS = {"http": 0, "https": 0}
 
 
-class LibraryClock:
-    """http.cookiejar's view of the `time` module: the fetch's `now` while one runs."""
-
-    def __init__(self):
-        self.now = None
-
-    def time(self):
-        return float(self.now) if self.now is not None else time.time()
-
-    def __getattr__(self, name):
-        return getattr(time, name)
-
-
-CLOCK = LibraryClock()
-http.cookiejar.time = CLOCK
 
 
 class LoopbackHTTPConnection(http.client.HTTPConnection):

@@ -8,8 +8,8 @@ use crate::target::Capabilities;
 /// The capabilities one (case, profile) pair needs.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Needs {
-    /// `now`, or an `Expires` date at or after the clock's start (on a real clock, which is
-    /// later than the start, such a date may already have passed).
+    /// `now`, an `Expires` date at or after the clock's start (on a real clock, which is later
+    /// than the start, such a date may already have passed), or a `stored` expiry-time.
     pub virtual_clock: bool,
     /// The seconds the case's `advance` steps add up to: a virtual clock, or a real-clock target
     /// that sleeps that long ([`Capabilities::sleeps_through_advance`]).
@@ -56,6 +56,9 @@ impl Needs {
                 }
                 Step::Expect(e) => {
                     needs.storage_dump |= e.stored.is_some();
+                    // An expiry-time in `stored` is a point on the case's clock (the start plus a
+                    // Max-Age): only a virtual clock can store that very time.
+                    needs.virtual_clock |= e.stored.iter().flatten().any(|s| s.expires.is_some());
                     &e.context
                 }
             };
@@ -159,6 +162,15 @@ mod tests {
         assert!(Needs::of(&future, Profile::Rfc6265bis).virtual_clock);
         let past = case("name: x\nspec: [a]\nsteps:\n  - set: { url: \"https://a/\", cookies: [\"a=b; Expires=Thu, 01 Jan 1970 00:00:00 GMT\"] }\n");
         assert!(!Needs::of(&past, Profile::Rfc6265bis).virtual_clock);
+    }
+
+    #[test]
+    fn a_stored_expiry_time_needs_a_clock_and_other_stored_fields_do_not() {
+        let at = case("name: x\nspec: [a]\nsteps:\n  - set: { url: \"https://a/\", cookies: [\"a=b; Max-Age=60\"] }\n  - expect: { stored: [{ name: a, expires: 2026-01-01T00:01:00Z }] }\n");
+        let n = Needs::of(&at, Profile::Rfc6265bis);
+        assert!(n.virtual_clock && n.storage_dump);
+        let flags = case("name: x\nspec: [a]\nsteps:\n  - set: { url: \"https://a/\", cookies: [\"a=b; Max-Age=60\"] }\n  - expect: { stored: [{ name: a, persistent: true }] }\n");
+        assert!(!Needs::of(&flags, Profile::Rfc6265bis).virtual_clock);
     }
 
     #[test]

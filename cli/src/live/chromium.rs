@@ -27,14 +27,15 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use reference_jar::{Api, Context, SiteForCookies, UnixTime};
+use reference_jar::{Api, Context, SiteForCookies, ThirdPartyPolicy, UnixTime};
 use serde_json::{json, Value};
 use tungstenite::stream::MaybeTlsStream;
 use tungstenite::{Message, WebSocket};
 
 use super::server::{unsendable, LoopbackServer};
 use super::TempDir;
-use cookie_conformance::target::{Capabilities, Setup, Target, TargetError};
+use cookie_conformance::case::{SameSiteName, ThirdParty};
+use cookie_conformance::target::{Capabilities, Setup, StoredCookie, Target, TargetError};
 
 /// How long the browser may take to start and print its DevTools address.
 const START_TIMEOUT: Duration = Duration::from_secs(30);
@@ -380,6 +381,10 @@ impl Target for ChromiumTarget {
         Capabilities {
             script_api: true,
             same_site_contexts: true,
+            storage_dump: true,
+            // CHIPS is on in Chromium; third-party cookies can be blocked over the protocol.
+            partitioned: true,
+            third_party_policies: vec![ThirdParty::Allow, ThirdParty::Block],
             sleeps_through_advance: super::MAX_SLEEP_SECONDS,
             ..Capabilities::default()
         }
@@ -388,6 +393,22 @@ impl Target for ChromiumTarget {
     fn reset(&mut self, setup: &Setup) -> Result<(), TargetError> {
         self.clock.reset(setup.start);
         self.cdp.call(Some(&self.session), "Network.clearBrowserCookies", json!({})).map_err(TargetError::failed)?;
+        // `block` is Chromium with third-party cookies blocked (the setting users and Incognito
+        // get); `allow` lifts the restriction, as at start.
+        let block = match setup.config.third_party {
+            ThirdPartyPolicy::Allow => false,
+            ThirdPartyPolicy::Block => true,
+            ThirdPartyPolicy::Partition => {
+                return Err(TargetError::Unsupported("Chromium has no policy that partitions every third-party cookie".to_owned()))
+            }
+        };
+        self.cdp
+            .call(
+                Some(&self.session),
+                "Network.setCookieControls",
+                json!({ "enableThirdPartyCookieRestriction": block, "disableThirdPartyCookieMetadata": false, "disableThirdPartyCookieHeuristics": false }),
+            )
+            .map_err(TargetError::failed)?;
         Ok(())
     }
 
@@ -430,6 +451,56 @@ impl Target for ChromiumTarget {
             other => Err(TargetError::failed(format!("document.cookie returned {other}"))),
         }
     }
+
+    fn dump(&mut self, now: UnixTime) -> Result<Option<Vec<StoredCookie>>, TargetError> {
+        self.clock.catch_up(now);
+        self.stored().map(Some)
+    }
+}
+
+impl ChromiumTarget {
+    /// The browser's cookie store as the DevTools protocol lists it (`Storage.getCookies`: every
+    /// cookie of the default browser context, partitioned ones with their partition key).
+    fn stored(&mut self) -> Result<Vec<StoredCookie>, TargetError> {
+        let answer = self.cdp.call(None, "Storage.getCookies", json!({})).map_err(TargetError::failed)?;
+        let cookies = answer["cookies"].as_array().ok_or_else(|| TargetError::failed(format!("Storage.getCookies answered {answer}")))?;
+        cookies.iter().map(stored_cookie).collect()
+    }
+}
+
+/// One cookie of `Storage.getCookies`. The protocol's `domain` has a leading dot for a domain
+/// cookie and none for a host-only one; `expires` is -1 for a session cookie; a cookie without
+/// a SameSite attribute has no `sameSite`; `partitionKey` is `{topLevelSite, ...}` (or, in
+/// older versions, the site as a string).
+fn stored_cookie(c: &Value) -> Result<StoredCookie, TargetError> {
+    let text = |k: &str| c[k].as_str().ok_or_else(|| TargetError::failed(format!("Storage.getCookies: a cookie without `{k}`: {c}")));
+    let flag = |k: &str| c[k].as_bool().unwrap_or(false);
+    let domain = text("domain")?;
+    let session = flag("session");
+    let partition_key = match &c["partitionKey"] {
+        Value::Object(k) => k.get("topLevelSite").and_then(Value::as_str).map(str::to_owned),
+        Value::String(s) => Some(s.clone()),
+        _ => None,
+    };
+    Ok(StoredCookie {
+        name: text("name")?.as_bytes().to_vec(),
+        value: text("value")?.as_bytes().to_vec(),
+        domain: domain.trim_start_matches('.').to_ascii_lowercase(),
+        path: text("path")?.as_bytes().to_vec(),
+        host_only: !domain.starts_with('.'),
+        secure: flag("secure"),
+        http_only: flag("httpOnly"),
+        same_site: match c["sameSite"].as_str() {
+            Some("Strict") => SameSiteName::Strict,
+            Some("Lax") => SameSiteName::Lax,
+            Some("None") => SameSiteName::None,
+            _ => SameSiteName::Default,
+        },
+        persistent: !session,
+        // Whole seconds, as the store keeps them (the protocol answers a float).
+        expires: (!session).then(|| c["expires"].as_f64().map(|e| e.floor() as i64)).flatten(),
+        partition_key,
+    })
 }
 
 /// `document.cookie` runs in a top-level document at `url`: a script context whose site or
@@ -526,6 +597,21 @@ impl Cdp {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn devtools_cookies_map_to_stored_cookies() {
+        let domain = json!({"name": "a", "value": "b", "domain": ".Example.com", "path": "/", "expires": 1767225600.5,
+            "session": false, "secure": true, "httpOnly": true, "sameSite": "Lax"});
+        let c = stored_cookie(&domain).unwrap();
+        assert_eq!((c.domain.as_str(), c.host_only, c.persistent, c.expires), ("example.com", false, true, Some(1_767_225_600)));
+        assert_eq!((c.secure, c.http_only, c.same_site, c.partition_key), (true, true, SameSiteName::Lax, None));
+        let host = json!({"name": "", "value": "v", "domain": "a.example", "path": "/p", "expires": -1, "session": true,
+            "partitionKey": {"topLevelSite": "https://top.example", "hasCrossSiteAncestor": true}});
+        let c = stored_cookie(&host).unwrap();
+        assert_eq!((c.host_only, c.persistent, c.expires, c.same_site), (true, false, None, SameSiteName::Default));
+        assert_eq!(c.partition_key.as_deref(), Some("https://top.example"));
+        assert!(stored_cookie(&json!({"value": "v"})).is_err());
+    }
 
     #[test]
     fn urls_with_other_ports_or_schemes_are_skipped() {
