@@ -7,7 +7,7 @@
 // Spec:     RFC 6265bis-22 §5.7 step 9  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: scope-leak: a cookie sent to a host outside its scope (§8.5, §5.8.3 step 3)
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-06T21:31:21Z): xfail
+// Recorded on tough-cookie 6.1.0 (2026-12-06T21:50:23Z): xfail
 // Known divergence (expected-failures file): getCookieString rejects with 'Cookie has domain set to the public suffix "example" which is a special use domain' (tough-cookie treats the special-use suffix `example` as an error while rejectPublicSuffixes is on, and suggests allowSpecialUseDomain: true, rejectPublicSuffixes: false), so got's request fails before it is sent (the adapter answers 500 with that error) instead of carrying a Cookie header (the target errored: the target failed: the adapter answered 500 internal at op 2 of 5 (`set`): Error: Cookie has domain set to the public suffix "example" which is a special use domain. To allow this, configure your CookieJar with {allowSpecialUseDomain: true, rejectPublicSuffixes: false}.)
 //
 // What the spec says happens, step by step (the reference jar's account):
