@@ -80,6 +80,11 @@ async function fetch(op) {
     // got fails a request when the jar rejects one of its cookies (ignoreInvalidCookies is off;
     // got wraps tough-cookie's plain Error as ERR_GOT_REQUEST_ERROR): the others are stored, and
     // that is the case's answer.
+    // The jar throwing while got builds the request (getCookieString): the request is never
+    // sent, and the user gets that error.
+    if (!e.response && (code === 'ERR_GOT_REQUEST_ERROR' || code === 'ERR_INVALID_URL')) {
+      return { error: `got's request fails before it is sent: ${e.message}`, kind: 'unsupported' };
+    }
     // A URL error here comes from inside the jar (the request URL parsed above): the same.
     if (code === 'ERR_GOT_REQUEST_ERROR' || code === 'ERR_INVALID_URL') return { ok: true };
     return { error: `${e.name}: ${e.message} (${code})`, kind: 'failed' };

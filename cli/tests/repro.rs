@@ -121,7 +121,12 @@ fn check_target(target: &str, every: usize, command: &(dyn Fn(&Path) -> Command 
             Ok(x) => x,
             Err(e) => return Some(format!("{}: {e}", r.trial)),
         };
-        let Some(step) = r.step else { return Some(format!("{}: the report records no failing step", r.trial)) };
+        // A cell recorded without a failing step (the library errored): the program must still
+        // show a divergence, wherever it meets it.
+        let Some(step) = r.step else {
+            return (code != Some(1) || !out.contains("DIVERGES"))
+                .then(|| format!("{}: exit {code:?}, no divergence shown for a cell that errored:\n{out}", r.trial));
+        };
         let block: Vec<&str> = out
             .split("\nstep ")
             .map(|b| b.trim_start_matches("step "))
@@ -130,7 +135,10 @@ fn check_target(target: &str, every: usize, command: &(dyn Fn(&Path) -> Command 
         let Some(block) = block.last() else {
             return Some(format!("{}: no output for step {step}:\n{out}", r.trial));
         };
-        if code != Some(1) || !block.contains("DIVERGES") {
+        // An order-only divergence of a jar whose order changes from run to run (a hash map
+        // inside) may not show in one run: then the same pairs in the expected order will do.
+        let intermittent = r.order_only && code == Some(0) && block.contains("\n  ok");
+        if !intermittent && (code != Some(1) || !block.contains("DIVERGES")) {
             return Some(format!("{}: exit {code:?}, the divergence does not show:\n{out}", r.trial));
         }
         let actual = recorded(r)?;
@@ -261,4 +269,18 @@ fn the_browser_page_carries_a_server_that_compiles() {
     )
     .unwrap();
     assert_eq!(code, Some(0), "{out}");
+}
+
+/// "A reproducer link in every failing cell": every failing cell of the committed report gets a
+/// program (a template per target, and every step expressible in its language).
+#[test]
+fn every_failing_cell_of_the_committed_report_has_a_reproducer() {
+    let (doc, written, _dir) = written();
+    let failing = doc.results.iter().filter(|r| matches!(r.outcome, OutcomeName::Fail | OutcomeName::Xfail)).count();
+    let missing: Vec<String> = written
+        .iter()
+        .filter_map(|((trial, target), w)| w.as_ref().err().map(|why| format!("{target} {trial}: {why}")))
+        .collect();
+    assert_eq!(written.len(), failing, "one entry per failing cell");
+    assert!(missing.is_empty(), "{} failing cells without a reproducer:\n{}", missing.len(), missing.join("\n"));
 }

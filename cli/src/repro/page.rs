@@ -71,8 +71,23 @@ pub fn render(subject: &Subject<'_>, template: &Template, plan: &Plan) -> Result
                     observed.map(|o| format!("<br><b>{browser} showed</b>: <code>{}</code>", html_escape(&o))).unwrap_or_default()
                 )
             }
-            Call::ExpectStored { .. } => {
-                return Err(ReproError::Inexpressible("a `stored` expectation in a browser reproducer".to_owned()))
+            Call::ExpectStored { step, cookies } => {
+                let expected = if cookies.is_empty() {
+                    "(no cookies)".to_owned()
+                } else {
+                    cookies.iter().map(|fields| show_fields(fields)).collect::<Vec<_>>().join("\n")
+                };
+                let observed = (subject.result.step == Some(*step)).then(|| match subject.result.actual.as_ref() {
+                    Some(Value::Array(held)) if held.is_empty() => "(no cookies)".to_owned(),
+                    Some(Value::Array(held)) => held.iter().map(|c| c.as_str().map_or_else(|| c.to_string(), str::to_owned)).collect::<Vec<_>>().join("\n"),
+                    other => super::show_value(other),
+                });
+                format!(
+                    "<li>Look at the stored cookies (DevTools: Application, Storage, Cookies; or the DevTools protocol's \
+                     <code>Storage.getCookies</code>). <b>Expected</b> (step {step}), exactly these, with the fields given:<pre>{}</pre>{}</li>",
+                    html_escape(&expected),
+                    observed.map(|o| format!("<b>{browser} held</b>:<pre>{}</pre>", html_escape(&o))).unwrap_or_default()
+                )
             }
         });
     }
@@ -127,6 +142,19 @@ fn with_param(url: &str, mode: &str, lines: &[Vec<u8>]) -> String {
 fn link(url: &str) -> String {
     let u = html_escape(url);
     format!("<a href=\"{u}\">{u}</a>")
+}
+
+/// A `stored` entry's given fields: `name="a" domain=example.com host_only=true`.
+fn show_fields(fields: &[(&'static str, super::plan::StoredValue)]) -> String {
+    use super::plan::StoredValue;
+    fields
+        .iter()
+        .map(|(k, v)| match v {
+            StoredValue::Octets(b) => format!("{k}=\"{}\"", cookie_conformance::bytes::escape(b)),
+            StoredValue::Text(t) => format!("{k}={t}"),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn show(v: Option<&[u8]>) -> String {
