@@ -7,7 +7,7 @@
 //           RFC 6265bis-22 §5.6 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 // Security: jar-desync: the jar parses Set-Cookie otherwise than servers and browsers (§5.6)
 //
-// Recorded on cookie_store 0.22.1 (2026-12-06T21:50:23Z): xfail, at step 3
+// Recorded on cookie_store 0.22.1 (2026-12-06T22:07:17Z): xfail, at step 3
 //   observed: Cookie: "a=new"
 //   expected: Cookie: "a=old"
 // Known divergence (expected-failures file): cookie_store accepts the line (no CTL check, §5.6 step 1): the control character sits in an attribute, which the cookie crate ignores, so a=new replaces a=old (and it has no 1024-octet attribute limit either)

@@ -5,7 +5,7 @@
 // Case:     cases/domain/idn.yaml:60 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.7 step 8  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-06T21:50:23Z): xfail, at step 2
+// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-06T22:07:17Z): xfail, at step 2
 //   observed: Cookie: "a=b"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): CookiePolicy.ACCEPT_ALL accepts every cookie without checking its Domain, and InMemoryCookieStore returns a cookie to any host that ends with its domain (a case-insensitive suffix test with no label boundary) and always to the host that set it (its URI index), so the cookie is stored and sent where 6265bis rejects or withholds it

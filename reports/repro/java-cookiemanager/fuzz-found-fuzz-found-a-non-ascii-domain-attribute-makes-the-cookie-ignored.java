@@ -5,7 +5,7 @@
 // Case:     cases/fuzz-found/jar-056c4559.yaml:5 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.7 step 8  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-06T21:50:23Z): xfail, at step 2
+// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-06T22:07:17Z): xfail, at step 2
 //   observed: Cookie: "n="
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): CookiePolicy.ACCEPT_ALL accepts the cookie without checking its Domain (BÜCHER.example is non-ASCII, which §5.7 step 8 rejects), and InMemoryCookieStore returns it to the host that set it through its URI index

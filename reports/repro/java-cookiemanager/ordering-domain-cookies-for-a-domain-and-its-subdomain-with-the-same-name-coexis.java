@@ -7,7 +7,7 @@
 //           RFC 6265bis-22 §5.8.3 step 3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 // Security: tossing: a sibling subdomain's cookie shadows or precedes the host's own (§8.6, §5.8.3 step 4)
 //
-// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-06T21:50:23Z): xfail, at step 2
+// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-06T22:07:17Z): xfail, at step 2
 //   observed: Cookie: "a=2; a=1"
 //   expected: Cookie: "a=1; a=2"
 // Known divergence (expected-failures file): CookieManager orders cookies of equal path by HttpCookie creation time in real-clock milliseconds; cookies created in the same millisecond tie and come in InMemoryCookieStore's per-domain lookup order, so the order (and the outcome) depends on timing

@@ -7,7 +7,7 @@
 // Spec:     RFC 6265bis-22 §5.6 step 1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 // Security: jar-desync: the jar parses Set-Cookie otherwise than servers and browsers (§5.6)
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-06T21:50:23Z): xfail, at step 3
+// Recorded on tough-cookie 6.1.0 (2026-12-06T22:07:17Z): xfail, at step 3
 //   observed: Cookie: "a=new"
 //   expected: Cookie: "a=old"
 // Known divergence (expected-failures file): tough-cookie does not reject this line (§5.6 step 1): trimTerminator cuts the line at its first NUL/CR/LF (so a=n\0ew becomes a=n, a\0=new a nameless `a`), CONTROL_CHARS (0x00-0x1F) is only tested on the trimmed name and value, attributes are never checked, and DEL (0x7F) is not a control character to it

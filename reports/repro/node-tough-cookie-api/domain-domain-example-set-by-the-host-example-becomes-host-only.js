@@ -7,7 +7,7 @@
 // Spec:     RFC 6265bis-22 §5.7 step 9  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: scope-leak: a cookie sent to a host outside its scope (§8.5, §5.8.3 step 3)
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-06T21:50:23Z): xfail, at step 2
+// Recorded on tough-cookie 6.1.0 (2026-12-06T22:07:17Z): xfail, at step 2
 //   observed: []
 //   expected: [{"domain":"example","host_only":true,"name":"a"}]
 // Known divergence (expected-failures file): getCookieStringSync throws 'Cookie has domain set to the public suffix "example" which is a special use domain' (tough-cookie treats the special-use suffix `example` as an error while rejectPublicSuffixes is on, and suggests allowSpecialUseDomain: true, rejectPublicSuffixes: false), so the adapter answers 500 and the case errors instead of returning a Cookie header (the target errored: the target failed: the adapter answered 500 internal at op 4 of 5 (`get`): Error: Cookie has domain set to the public suffix "example" which is a special use domain. To allow this, configure your CookieJar with {allowSpecialUseDomain: true, rejectPublicSuffixes: false}.)

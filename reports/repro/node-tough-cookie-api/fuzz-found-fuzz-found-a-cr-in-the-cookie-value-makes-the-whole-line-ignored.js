@@ -7,7 +7,7 @@
 // Spec:     RFC 6265bis-22 §5.6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 // Security: jar-desync: the jar parses Set-Cookie otherwise than servers and browsers (§5.6)
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-06T21:50:23Z): xfail, at step 2
+// Recorded on tough-cookie 6.1.0 (2026-12-06T22:07:17Z): xfail, at step 2
 //   observed: Cookie: "e="
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): tough-cookie does not reject this line (§5.6 step 1): trimTerminator cuts the line at the CR, so e= is stored

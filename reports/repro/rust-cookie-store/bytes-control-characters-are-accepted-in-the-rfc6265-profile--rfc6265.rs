@@ -5,7 +5,7 @@
 // Case:     cases/bytes/control-characters.yaml:248 (cookie-conformance corpus)
 // Spec:     rfc6265 5.2
 //
-// Recorded on cookie_store 0.22.1 (2026-12-06T21:50:23Z): xfail, at step 2
+// Recorded on cookie_store 0.22.1 (2026-12-06T22:07:17Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=b\x01c"
 // Known divergence (expected-failures file): RFC 6265 lets a=b\x01c in and cookie_store stores it, but the Cookie header a=b\x01c is not a valid http::HeaderValue, so reqwest's Jar sends no Cookie header (reqwest's behaviour, not cookie_store's)

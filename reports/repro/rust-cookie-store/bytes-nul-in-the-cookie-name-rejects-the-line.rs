@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.6 step 1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 // Security: jar-desync: the jar parses Set-Cookie otherwise than servers and browsers (§5.6)
 //
-// Recorded on cookie_store 0.22.1 (2026-12-06T21:50:23Z): xfail, at step 3
+// Recorded on cookie_store 0.22.1 (2026-12-06T22:07:17Z): xfail, at step 3
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=old"
 // Known divergence (expected-failures file): neither the cookie crate nor cookie_store checks for CTLs (§5.6 step 1), so the cookie is stored with the NUL inside its name; the Cookie header then contains that NUL, which an http::HeaderValue cannot hold, so reqwest's Jar sends no Cookie header at all, not even a=old

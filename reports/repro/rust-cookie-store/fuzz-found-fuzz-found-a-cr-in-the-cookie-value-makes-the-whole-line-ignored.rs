@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 // Security: jar-desync: the jar parses Set-Cookie otherwise than servers and browsers (§5.6)
 //
-// Recorded on cookie_store 0.22.1 (2026-12-06T21:50:23Z): xfail, at step 2
+// Recorded on cookie_store 0.22.1 (2026-12-06T22:07:17Z): xfail, at step 2
 //   observed: Cookie: "e="
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): cookie_store accepts the line (no CTL check, §5.6 step 1): the cookie crate trims the CR that ends the value away with str::trim, so e= is stored and sent

@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.8.3 step 3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 // Security: cleartext-leak: a Secure cookie sent over http (§8.3, §5.8.3 step 3)
 //
-// Recorded on cookie_store 0.22.1 (2026-12-06T21:50:23Z): xfail, at step 2
+// Recorded on cookie_store 0.22.1 (2026-12-06T22:07:17Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=b"
 // Known divergence (expected-failures file): cookie_store's is_secure() knows only the https scheme (and loopback hosts), so the Secure cookie is not sent to wss://
