@@ -143,7 +143,7 @@ impl ChromiumTarget {
             Route::FromPage(site, how) => (site, how),
         };
         let page_url = format!("{}{PAGE_PATH}", site.origin().ascii_serialization());
-        let target = escape_html(url);
+        let target = crate::reports::html::escape_text(url);
         let html = match how {
             How::Link => format!("<!doctype html><a id=\"go\" href=\"{target}\">go</a>"),
             How::Form => format!("<!doctype html><form id=\"go\" method=\"POST\" action=\"{target}\"><input type=\"hidden\" name=\"x\" value=\"1\"></form>"),
@@ -345,20 +345,6 @@ fn route(url: &str, ctx: &Context) -> Result<Route, TargetError> {
     Ok(Route::FromPage(site_url, how))
 }
 
-/// `s` as an HTML attribute value (between double quotes).
-fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// The browser keeps the URL's port, and the server listens on 80 and 443 only.
 fn check_url(url: &str) -> Result<(), TargetError> {
@@ -637,7 +623,6 @@ mod tests {
         assert!(matches!(route("http://a.example/", &ctx(other(), false, "GET")), Err(TargetError::Unsupported(_))));
         assert!(matches!(route("https://a.example/", &ctx(other(), false, "PUT")), Err(TargetError::Unsupported(_))));
         assert!(matches!(route("https://a.example/", &ctx(SiteForCookies::Opaque, false, "GET")), Err(TargetError::Unsupported(_))));
-        assert_eq!(escape_html("/a?b=1&c=\"<"), "/a?b=1&amp;c=&quot;&lt;");
     }
 
     #[test]

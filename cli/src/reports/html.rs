@@ -147,6 +147,22 @@ fn page_data(doc: &ResultsDoc, repro: &crate::repro::Written) -> Value {
     })
 }
 
+/// Text for HTML element content or a double-quoted attribute value (`&`, `"`, `<`, `>`
+/// escaped); used by the live Chromium target's pages and the browser reproducers too.
+pub fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// The whole page.
 pub fn render(doc: &ResultsDoc, repro: &crate::repro::Written) -> String {
     let data = page_data(doc, repro);
@@ -161,6 +177,11 @@ pub fn render(doc: &ResultsDoc, repro: &crate::repro::Written) -> String {
 mod tests {
     use super::*;
     use crate::reports::results::tests::sample;
+
+    #[test]
+    fn text_is_escaped_for_content_and_attributes() {
+        assert_eq!(escape_text("/a?b=1&c=\"<>"), "/a?b=1&amp;c=&quot;&lt;&gt;");
+    }
 
     #[test]
     fn embeds_the_data_safely() {

@@ -81,7 +81,7 @@ impl Lang {
         let prefix = match self {
             Lang::Python | Lang::Shell => "#",
             Lang::JavaScript | Lang::Go | Lang::Java | Lang::Rust => "//",
-            Lang::Html => return html_escape(text),
+            Lang::Html => return crate::reports::html::escape_text(text),
         };
         text.lines()
             .map(|l| visible(l))
@@ -147,7 +147,7 @@ impl Lang {
             Lang::Go | Lang::Java => ("\"", "\""),
             Lang::JavaScript => ("'", "'"),
             Lang::Shell => ("$'", "'"),
-            Lang::Html => return Ok(html_escape(&cookie_conformance::bytes::escape(bytes))),
+            Lang::Html => return Ok(crate::reports::html::escape_text(&cookie_conformance::bytes::escape(bytes))),
         };
         let quote = if self == Lang::JavaScript || self == Lang::Shell { b'\'' } else { b'"' };
         let mut out = String::from(open);
@@ -325,10 +325,6 @@ fn python_literal(v: &Value) -> String {
     }
 }
 
-/// Text for HTML element content or attribute values.
-pub fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
 
 #[cfg(test)]
 mod tests {

@@ -318,11 +318,12 @@ fn spec_reference(section: &str) -> String {
 /// A recorded `expected`/`actual` for people: a Cookie header, no header, or stored cookies.
 fn show_value(v: Option<&serde_json::Value>) -> String {
     use serde_json::Value;
+    use cookie_conformance::compare::show_header;
     match v {
-        None | Some(Value::Null) => "(no Cookie header)".to_owned(),
-        Some(Value::String(s)) => format!("Cookie: \"{}\"", cookie_conformance::bytes::escape(s.as_bytes())),
+        None | Some(Value::Null) => show_header(None),
+        Some(Value::String(s)) => format!("Cookie: {}", show_header(Some(s.as_bytes()))),
         Some(other) => match serde_json::from_value::<cookie_conformance::bytes::Bytes>(other.clone()) {
-            Ok(b) if other.get("base64").is_some() => format!("Cookie: \"{}\"", cookie_conformance::bytes::escape(&b.0)),
+            Ok(b) if other.get("base64").is_some() => format!("Cookie: {}", show_header(Some(&b.0))),
             _ => serde_json::to_string(other).unwrap_or_default(),
         },
     }

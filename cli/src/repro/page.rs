@@ -10,7 +10,7 @@
 use base64::Engine as _;
 use serde_json::Value;
 
-use super::lang::html_escape;
+use crate::reports::html::escape_text as html_escape;
 use super::plan::{Call, Plan};
 use super::{ReproError, Subject, Template};
 
@@ -55,7 +55,7 @@ pub fn render(subject: &Subject<'_>, template: &Template, plan: &Plan) -> Result
                 }
             }
             Call::ExpectCookie { step, url, alternatives, context } => {
-                let expected = alternatives.iter().map(|a| show(a.as_deref())).collect::<Vec<_>>().join(" or ");
+                let expected = alternatives.iter().map(|a| cookie_conformance::compare::show_header(a.as_deref())).collect::<Vec<_>>().join(" or ");
                 let observed = (subject.result.step == Some(*step)).then(|| super::show_value(subject.result.actual.as_ref()));
                 let how = if script(context) {
                     format!(
@@ -157,9 +157,3 @@ fn show_fields(fields: &[(&'static str, super::plan::StoredValue)]) -> String {
         .join(" ")
 }
 
-fn show(v: Option<&[u8]>) -> String {
-    match v {
-        None => "(no Cookie header)".to_owned(),
-        Some(b) => format!("\"{}\"", cookie_conformance::bytes::escape(b)),
-    }
-}
