@@ -7,7 +7,7 @@ use reference_jar::UnixTime;
 use serde_json::Value;
 
 use cookie_conformance::case::{CaseContext, CookieExpectation, Step, StoredSpec};
-use cookie_conformance::clock::{format_timestamp, parse_timestamp, DEFAULT_START};
+use cookie_conformance::clock::{parse_timestamp, DEFAULT_START};
 
 use super::ReproError;
 use crate::reports::results::Trial;
@@ -103,11 +103,6 @@ impl Plan {
             }
         }
         Ok(Plan { start, calls })
-    }
-
-    /// The start as RFC 3339, for headers.
-    pub fn start_text(&self) -> String {
-        format_timestamp(self.start)
     }
 }
 
