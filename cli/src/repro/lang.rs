@@ -30,6 +30,10 @@ pub enum Lang {
     Rust,
     /// `.sh` (bash)
     Shell,
+    /// `.rb`
+    Ruby,
+    /// `.php` (PHP's command-line interpreter)
+    Php,
     /// `.html` (a page for a person driving a browser)
     Html,
 }
@@ -44,6 +48,8 @@ impl Lang {
             "java" => Lang::Java,
             "rs" => Lang::Rust,
             "sh" => Lang::Shell,
+            "rb" => Lang::Ruby,
+            "php" => Lang::Php,
             "html" => Lang::Html,
             _ => return None,
         })
@@ -58,6 +64,8 @@ impl Lang {
             Lang::Java => "java",
             Lang::Rust => "rs",
             Lang::Shell => "sh",
+            Lang::Ruby => "rb",
+            Lang::Php => "php",
             Lang::Html => "html",
         }
     }
@@ -71,6 +79,8 @@ impl Lang {
             Lang::Java => "Java",
             Lang::Rust => "Rust",
             Lang::Shell => "shell",
+            Lang::Ruby => "Ruby",
+            Lang::Php => "PHP",
             Lang::Html => "HTML",
         }
     }
@@ -79,14 +89,16 @@ impl Lang {
     /// or a `<pre>`).
     pub fn comment(self, text: &str) -> String {
         let prefix = match self {
-            Lang::Python | Lang::Shell => "#",
-            Lang::JavaScript | Lang::Go | Lang::Java | Lang::Rust => "//",
+            Lang::Python | Lang::Shell | Lang::Ruby => "#",
+            Lang::JavaScript | Lang::Go | Lang::Java | Lang::Rust | Lang::Php => "//",
             Lang::Html => return crate::reports::html::escape_text(text),
         };
         text.lines()
             .map(|l| visible(l))
             // Java decodes `\u` escapes before anything else, comments included: `\\u` is not one.
             .map(|l| if self == Lang::Java { l.replace("\\u", "\\\\u") } else { l })
+            // PHP leaves PHP mode at `?>`, even inside a line comment.
+            .map(|l| if self == Lang::Php { l.replace("?>", "? >") } else { l })
             .map(|l| if l.is_empty() { prefix.to_owned() } else { format!("{prefix} {l}") })
             .collect::<Vec<_>>()
             .join("\n")
@@ -104,7 +116,7 @@ impl Lang {
         for c in s.chars() {
             match c {
                 '\\' => out.push_str("\\\\"),
-                c if c == quote || (self == Lang::Shell && c == '\'') => {
+                c if c == quote || (self == Lang::Shell && c == '\'') || self.interpolates(c) => {
                     out.push('\\');
                     out.push(c);
                 }
@@ -120,7 +132,7 @@ impl Lang {
     fn unicode_escape(self, out: &mut String, c: char) {
         let n = c as u32;
         match self {
-            Lang::Rust => write!(out, "\\u{{{n:x}}}").unwrap_or(()),
+            Lang::Rust | Lang::Ruby | Lang::Php => write!(out, "\\u{{{n:x}}}").unwrap_or(()),
             Lang::Python | Lang::Shell if n > 0xffff => write!(out, "\\U{n:08x}").unwrap_or(()),
             Lang::Go if n > 0xffff => write!(out, "\\U{n:08x}").unwrap_or(()),
             Lang::Python | Lang::Shell | Lang::Go => write!(out, "\\u{n:04x}").unwrap_or(()),
@@ -134,9 +146,15 @@ impl Lang {
         }
     }
 
+    /// Whether `c` starts an interpolation inside a double-quoted literal (Ruby's `#{`, PHP's
+    /// `$name`), so it must be escaped there.
+    fn interpolates(self, c: char) -> bool {
+        matches!((self, c), (Lang::Ruby, '#') | (Lang::Php, '$'))
+    }
+
     /// The octets of a header field value as the language's HTTP client hands them to the jar:
-    /// a bytes literal (Python, Go, Rust, bash) or a string of ISO-8859-1 characters
-    /// (JavaScript, Java).
+    /// a bytes literal (Python, Go, Rust, bash, a binary string in Ruby and PHP) or a string of
+    /// ISO-8859-1 characters (JavaScript, Java).
     pub fn octets(self, bytes: &[u8]) -> Result<String, ReproError> {
         if self == Lang::Shell && bytes.contains(&0) {
             return Err(ReproError::Inexpressible("a NUL octet cannot be passed in a shell argument".to_owned()));
@@ -144,7 +162,8 @@ impl Lang {
         let (open, close) = match self {
             Lang::Python => ("b\"", "\""),
             Lang::Rust => ("&b\"", "\"[..]"),
-            Lang::Go | Lang::Java => ("\"", "\""),
+            Lang::Go | Lang::Java | Lang::Php => ("\"", "\""),
+            Lang::Ruby => ("\"", "\".b"),
             Lang::JavaScript => ("'", "'"),
             Lang::Shell => ("$'", "'"),
             Lang::Html => return Ok(crate::reports::html::escape_text(&cookie_conformance::bytes::escape(bytes))),
@@ -154,7 +173,7 @@ impl Lang {
         for &b in bytes {
             match b {
                 b'\\' => out.push_str("\\\\"),
-                b if b == quote => {
+                b if b == quote || self.interpolates(b as char) => {
                     out.push('\\');
                     out.push(b as char);
                 }
@@ -208,12 +227,14 @@ impl Lang {
                     Lang::Java => format!("setCookies({url}{});", lines.iter().map(|l| format!(", {l}")).collect::<String>()),
                     Lang::Rust => format!("r.set_cookies({url}, &[{}]);", lines.join(", ")),
                     Lang::Shell => format!("set_cookies {url} {}", lines.join(" ")),
+                    Lang::Ruby => format!("set_cookies({url}, [{}])", lines.join(", ")),
+                    Lang::Php => format!("set_cookies({url}, [{}]);", lines.join(", ")),
                     Lang::Html => unreachable_html(),
                 })
             }
             Call::Advance(seconds) => Ok(match self {
-                Lang::Python | Lang::Go => format!("advance({seconds})"),
-                Lang::JavaScript | Lang::Java => format!("advance({seconds});"),
+                Lang::Python | Lang::Go | Lang::Ruby => format!("advance({seconds})"),
+                Lang::JavaScript | Lang::Java | Lang::Php => format!("advance({seconds});"),
                 Lang::Rust => format!("r.advance({seconds});"),
                 Lang::Shell => format!("advance {seconds}"),
                 Lang::Html => unreachable_html(),
@@ -231,7 +252,8 @@ impl Lang {
                         },
                         None => Ok(match self {
                             Lang::Python => "None",
-                            Lang::JavaScript | Lang::Java => "null",
+                            Lang::JavaScript | Lang::Java | Lang::Php => "null",
+                            Lang::Ruby => "nil",
                             Lang::Go => "none",
                             Lang::Rust => "None",
                             Lang::Shell => "@none",
@@ -247,6 +269,8 @@ impl Lang {
                     Lang::Java => format!("expectCookie({step}, {url}, new String[] {{{}}});", alts.join(", ")),
                     Lang::Rust => format!("r.expect_cookie({step}, {url}, &[{}]);", alts.join(", ")),
                     Lang::Shell => format!("expect_cookie {step} {url} {}", alts.join(" ")),
+                    Lang::Ruby => format!("expect_cookie({step}, {url}, [{}])", alts.join(", ")),
+                    Lang::Php => format!("expect_cookie({step}, {url}, [{}]);", alts.join(", ")),
                     Lang::Html => unreachable_html(),
                 })
             }
@@ -263,17 +287,20 @@ impl Lang {
                             Lang::Python => format!("{k}: {v}"),
                             Lang::JavaScript => format!("{name}: {v}"),
                             Lang::Java => format!("Map.entry({k}, {v})"),
+                            Lang::Ruby | Lang::Php => format!("{k} => {v}"),
                             _ => format!("({k}, {v})"),
                         });
                     }
                     specs.push(match self {
-                        Lang::Python | Lang::JavaScript => format!("{{{}}}", parts.join(", ")),
+                        Lang::Python | Lang::JavaScript | Lang::Ruby => format!("{{{}}}", parts.join(", ")),
                         Lang::Java => format!("Map.ofEntries({})", parts.join(", ")),
+                        Lang::Php => format!("[{}]", parts.join(", ")),
                         _ => format!("&[{}][..]", parts.join(", ")),
                     });
                 }
                 Ok(match self {
-                    Lang::Python => format!("expect_stored({step}, [{}])", specs.join(", ")),
+                    Lang::Python | Lang::Ruby => format!("expect_stored({step}, [{}])", specs.join(", ")),
+                    Lang::Php => format!("expect_stored({step}, [{}]);", specs.join(", ")),
                     Lang::JavaScript => format!("expectStored({step}, [{}]);", specs.join(", ")),
                     Lang::Java => format!("expectStored({step}, List.of({}));", specs.join(", ")),
                     _ => format!("r.expect_stored({step}, &[{}]);", specs.join(", ")),
@@ -341,6 +368,9 @@ mod tests {
         assert_eq!(Lang::Rust.octets(line).unwrap(), r#"&b"a=\"x\\y'\x00\x7f\xff"[..]"#);
         assert!(matches!(Lang::Shell.octets(line), Err(ReproError::Inexpressible(_))));
         assert_eq!(Lang::Shell.octets(b"a='1'\x7f").unwrap(), r"$'a=\'1\'\x7f'");
+        // Ruby interpolates `#{`, PHP `$name`, inside double quotes.
+        assert_eq!(Lang::Ruby.octets(b"a=#{x}\"\xff").unwrap(), r#""a=\#{x}\"\xff".b"#);
+        assert_eq!(Lang::Php.octets(b"a=$x\\\x00").unwrap(), r#""a=\$x\\\x00""#);
     }
 
     #[test]
@@ -350,6 +380,8 @@ mod tests {
         assert_eq!(Lang::Java.text("😀"), r#""\ud83d\ude00""#);
         assert_eq!(Lang::Go.text("😀"), r#""\U0001f600""#);
         assert_eq!(Lang::JavaScript.text("it's"), r"'it\'s'");
+        assert_eq!(Lang::Ruby.text("#{ü}"), r#""\#{\u{fc}}""#);
+        assert_eq!(Lang::Php.text("$ü"), r#""\$\u{fc}""#);
     }
 
     #[test]
@@ -362,6 +394,8 @@ mod tests {
         assert_eq!(Lang::Java.comment(r"a\u{1}"), r"// a\\u{1}");
         assert_eq!(Lang::of_path(Path::new("adapters/x/repro.py")), Some(Lang::Python));
         assert_eq!(Lang::of_path(Path::new("repro.txt")), None);
+        assert_eq!(Lang::Php.comment("a=?>b"), "// a=? >b");
+        assert_eq!(Lang::Ruby.comment("x"), "# x");
     }
 
     #[test]
@@ -396,5 +430,11 @@ mod tests {
         );
         assert_eq!(Lang::Rust.call(&stored).unwrap(), r#"r.expect_stored(2, &[&[("name", "\u{fffd}"), ("secure", "true")][..]]);"#);
         assert!(matches!(Lang::Go.call(&stored), Err(ReproError::Inexpressible(_))));
+        assert_eq!(Lang::Ruby.call(&stored).unwrap(), r#"expect_stored(2, [{"name" => "\xff".b, "secure" => "true"}])"#);
+        assert_eq!(Lang::Php.call(&stored).unwrap(), r#"expect_stored(2, [["name" => "\xff", "secure" => "true"]]);"#);
+        let none = Call::ExpectCookie { step: 1, url: "http://e.com/".into(), alternatives: vec![None], context: None };
+        assert_eq!(Lang::Ruby.call(&none).unwrap(), r#"expect_cookie(1, "http://e.com/", [nil])"#);
+        assert_eq!(Lang::Php.call(&none).unwrap(), r#"expect_cookie(1, "http://e.com/", [null]);"#);
+        assert_eq!(Lang::Php.call(&set).unwrap(), r#"set_cookies("https://e.com/", ["a=1", "b=2"]);"#);
     }
 }
