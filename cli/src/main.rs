@@ -67,7 +67,7 @@ struct ServeArgs {
 
 #[derive(Args)]
 struct BenchArgs {
-    /// Comma-separated targets: `reference`, `cookie_store`, `curl` and `chromium` (the live
+    /// Comma-separated targets: `reference`, `cookie_store`, `curl`, `wget` and `chromium` (the live
     /// clients: one worker each), adapter names from adapters/targets.yaml, `adapter:URL`, and
     /// `serve` (the reference jar behind an in-process `serve`).
     #[arg(long, value_delimiter = ',', default_value = "reference,serve")]
@@ -444,12 +444,12 @@ fn bench(args: BenchArgs) -> anyhow::Result<bool> {
                 workers.push(targets::CookieStoreTarget::new()?);
             }
             measure(name, &mut workers, &pairs, min_time)
-        } else if name == "chromium" || name == "curl" {
+        } else if name == "chromium" || name == "curl" || name == "wget" {
             // Live clients: one worker (Chromium binds ports 80 and 443).
-            let mut workers: Vec<Box<dyn cookie_conformance::Target + Send>> = vec![if name == "chromium" {
-                Box::new(cookie_conformance_cli::live::ChromiumTarget::new()?)
-            } else {
-                Box::new(cookie_conformance_cli::live::CurlTarget::new()?)
+            let mut workers: Vec<Box<dyn cookie_conformance::Target + Send>> = vec![match name.as_str() {
+                "chromium" => Box::new(cookie_conformance_cli::live::ChromiumTarget::new()?),
+                "curl" => Box::new(cookie_conformance_cli::live::CurlTarget::new()?),
+                _ => Box::new(cookie_conformance_cli::live::WgetTarget::new()?),
             }];
             measure(name, &mut workers, &pairs, min_time)
         } else if targets::find(name).is_some() {

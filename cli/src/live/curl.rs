@@ -8,9 +8,12 @@
 //! - `--connect-to ::127.0.0.1:PORT` sends every host name to the loopback server while curl's
 //!   cookie engine sees the case's URL (host, port, scheme). `https` URLs go to the TLS listener
 //!   (self-signed certificate, `--insecure`).
-//! - Real clock only: curl takes time from the system (cases with `now` or `advance` are
-//!   skipped), HTTP API only, every request same-site (curl has no notion of a site for
-//!   cookies), RFC 6265bis profile only, no configurable options.
+//! - The clock: with libfaketime installed, each run starts its real-time clock at the step's
+//!   `now` ([`Faketime`]), so cases with `now` and long `advance` steps run; the jar file
+//!   carries virtual expiry times from run to run. Without it, the real clock (short advances
+//!   slept through, the rest skipped).
+//! - HTTP API only, every request same-site (curl has no notion of a site for cookies), RFC
+//!   6265bis profile only, no configurable options.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -18,6 +21,7 @@ use std::time::Duration;
 
 use reference_jar::{Api, Context, UnixTime};
 
+use super::faketime::Faketime;
 use super::server::{unsendable, LoopbackServer, Received};
 use super::TempDir;
 use cookie_conformance::target::{Capabilities, Setup, Target, TargetError};
@@ -33,6 +37,7 @@ pub struct CurlTarget {
     server: LoopbackServer,
     dir: TempDir,
     clock: super::RealClock,
+    faketime: Option<Faketime>,
 }
 
 /// Why the curl target could not start.
@@ -53,13 +58,15 @@ pub enum CurlError {
 }
 
 impl CurlTarget {
-    /// Starts the loopback server and checks that `curl` (or `$CURL`) runs.
+    /// Starts the loopback server and checks that `curl` (or `$CURL`) runs. libfaketime gives
+    /// it a virtual clock when installed.
     pub fn new() -> Result<CurlTarget, CurlError> {
         let curl = PathBuf::from(std::env::var_os("CURL").unwrap_or_else(|| "curl".into()));
         let version = curl_version(&curl)?;
         let server = LoopbackServer::start()?;
         let dir = TempDir::new("curl").map_err(CurlError::TempDir)?;
-        Ok(CurlTarget { curl, version, server, dir, clock: super::RealClock::default() })
+        let faketime = Faketime::find().ok();
+        Ok(CurlTarget { curl, version, server, dir, clock: super::RealClock::default(), faketime })
     }
 
     /// `curl 7.88.1`, from `curl --version`.
@@ -71,25 +78,30 @@ impl CurlTarget {
         self.dir.path.join("cookies.txt")
     }
 
-    /// One curl run fetching `url`, answered with `set_cookie_lines`; the request as received.
-    fn exchange(&mut self, url: &str, set_cookie_lines: &[Vec<u8>]) -> Result<Received, TargetError> {
+    /// One curl run fetching `url` at `now`, answered with `set_cookie_lines`; the request as
+    /// received.
+    fn exchange(&mut self, url: &str, set_cookie_lines: &[Vec<u8>], now: UnixTime) -> Result<Received, TargetError> {
         let port = match scheme(url) {
             Some(Scheme::Http) => self.server.http_port(),
             Some(Scheme::Https) => self.server.https_port(),
             None => return Err(TargetError::Unsupported(format!("curl target: only http and https URLs are served ({url})"))),
         };
-        self.server.plan(vec![set_cookie_lines.to_vec()]);
         let jar = self.jar();
-        let output = Command::new(&self.curl)
-            .args(curl_args(url, port, &jar))
-            .env_remove("http_proxy")
-            .env_remove("https_proxy")
-            .env_remove("HTTPS_PROXY")
-            .env_remove("ALL_PROXY")
-            .env_remove("all_proxy")
-            .env_remove("CURL_HOME")
-            .output()
-            .map_err(|e| TargetError::failed(format!("running {}: {e}", self.curl.display())))?;
+        let mut cmd = Command::new(&self.curl);
+        cmd.args(curl_args(url, port, &jar));
+        for var in ["http_proxy", "https_proxy", "HTTPS_PROXY", "ALL_PROXY", "all_proxy", "CURL_HOME"] {
+            cmd.env_remove(var);
+        }
+        match &self.faketime {
+            Some(ft) => {
+                if ft.apply(&mut cmd, now).is_none() {
+                    return Err(TargetError::Unsupported(format!("libfaketime cannot be set to the time {now}")));
+                }
+            }
+            None => self.clock.catch_up(now),
+        }
+        self.server.plan(vec![set_cookie_lines.to_vec()]);
+        let output = cmd.output().map_err(|e| TargetError::failed(format!("running {}: {e}", self.curl.display())))?;
         let received = self.server.take();
         if output.status.success() {
             restore_creation_order(&jar).map_err(|e| TargetError::failed(format!("rewriting curl's cookie file: {e}")))?;
@@ -208,9 +220,11 @@ impl Target for CurlTarget {
     }
 
     fn capabilities(&self) -> Capabilities {
-        // The defaults: real clock (sleeping through short advances), HTTP API only, no
-        // same-site contexts, rfc6265bis.
-        Capabilities { sleeps_through_advance: super::MAX_SLEEP_SECONDS, ..Capabilities::default() }
+        // HTTP API only, no same-site contexts, rfc6265bis.
+        match self.faketime {
+            Some(_) => Capabilities { virtual_clock: true, ..Capabilities::default() },
+            None => Capabilities { sleeps_through_advance: super::MAX_SLEEP_SECONDS, ..Capabilities::default() },
+        }
     }
 
     fn reset(&mut self, setup: &Setup) -> Result<(), TargetError> {
@@ -226,19 +240,17 @@ impl Target for CurlTarget {
         if ctx.api != Api::Http {
             return Err(TargetError::Unsupported("curl has no non-HTTP cookie API".to_owned()));
         }
-        self.clock.catch_up(now);
         if let Some(why) = lines.iter().find_map(|l| unsendable(l)) {
             return Err(TargetError::Unsupported(why.to_owned()));
         }
-        self.exchange(url, lines).map(|_| ())
+        self.exchange(url, lines, now).map(|_| ())
     }
 
     fn cookie_header(&mut self, url: &str, ctx: &Context, now: UnixTime) -> Result<Option<Vec<u8>>, TargetError> {
         if ctx.api != Api::Http {
             return Err(TargetError::Unsupported("curl has no non-HTTP cookie API".to_owned()));
         }
-        self.clock.catch_up(now);
-        Ok(self.exchange(url, &[])?.cookie)
+        Ok(self.exchange(url, &[], now)?.cookie)
     }
 }
 

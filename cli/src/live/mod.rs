@@ -2,6 +2,8 @@
 //! against a loopback server ([`server`]) that plays every host name of a case.
 //!
 //! - [`curl`]: the `curl` command line (`--target curl`).
+//! - [`wget`]: the `wget` command line (`--target wget`).
+//! - [`faketime`]: a virtual clock for command-line clients, through libfaketime.
 //! - [`chromium`]: headless Chromium over the DevTools protocol (`--target chromium`).
 //! - [`driven`]: the client library an adapter models, driven by the adapter's `live:` program
 //!   (`--target <adapter>-live`, and `cookie-conformance fidelity`).
@@ -9,11 +11,14 @@
 pub mod chromium;
 pub mod curl;
 pub mod driven;
+pub mod faketime;
 pub mod server;
+pub mod wget;
 
 pub use self::chromium::{ChromiumError, ChromiumTarget};
 pub use self::curl::{CurlError, CurlTarget};
 pub use self::server::LoopbackServer;
+pub use self::wget::{WgetError, WgetTarget};
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -14,6 +14,12 @@
 //! fields byte for byte, repeated fields included. Only lines that no HTTP/1.1 message can
 //! carry (CR or LF, see [`unsendable`]) are refused.
 //!
+//! The plain listener is also an HTTP proxy, for clients that have no way to map host names
+//! but can use a proxy (wget, WebKitGTK): an absolute-form request (`GET http://host/path`) is
+//! served as the origin-form one, and `CONNECT host:port` is answered `200` and followed by TLS
+//! on the same connection, as the HTTPS listener does. Either way the recorded request is what
+//! the origin server would have seen.
+//!
 //! Exchanges are strictly sequential: the target plans the answers of the next requests
 //! ([`LoopbackServer::plan`]), runs the client, then takes what arrived
 //! ([`LoopbackServer::take`]). Requests beyond the plan get an answer without cookies.
@@ -116,9 +122,10 @@ impl LoopbackServer {
         let https = https_listener.local_addr()?;
         let mut threads = Vec::new();
         let s = shared.clone();
-        threads.push(std::thread::spawn(move || accept_loop(http_listener, s, None)));
+        let t = tls.clone();
+        threads.push(std::thread::spawn(move || accept_loop(http_listener, s, t, false)));
         let s = shared.clone();
-        threads.push(std::thread::spawn(move || accept_loop(https_listener, s, Some(tls))));
+        threads.push(std::thread::spawn(move || accept_loop(https_listener, s, tls, true)));
         Ok(LoopbackServer { http, https, shared, threads })
     }
 
@@ -187,7 +194,8 @@ fn tls_config() -> Result<rustls::ServerConfig, ServerError> {
     Ok(config)
 }
 
-fn accept_loop(listener: TcpListener, shared: Arc<Shared>, tls: Option<Arc<rustls::ServerConfig>>) {
+/// `tls`: the certificate of the HTTPS listener (`is_tls`) and of tunnels the plain one opens.
+fn accept_loop(listener: TcpListener, shared: Arc<Shared>, tls: Arc<rustls::ServerConfig>, is_tls: bool) {
     for conn in listener.incoming() {
         if shared.stop.load(Ordering::SeqCst) {
             return;
@@ -197,38 +205,59 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>, tls: Option<Arc<rustl
         let tls = tls.clone();
         // One thread per connection: a browser opens several at once and may leave some idle.
         std::thread::spawn(move || {
-            let _ = serve_connection(stream, &shared, tls);
+            let _ = serve_connection(stream, &shared, tls, is_tls);
         });
     }
 }
 
-fn serve_connection(stream: TcpStream, shared: &Shared, tls: Option<Arc<rustls::ServerConfig>>) -> io::Result<()> {
+fn serve_connection(stream: TcpStream, shared: &Shared, tls: Arc<rustls::ServerConfig>, is_tls: bool) -> io::Result<()> {
     stream.set_read_timeout(Some(IO_TIMEOUT))?;
     stream.set_write_timeout(Some(IO_TIMEOUT))?;
     stream.set_nodelay(true)?;
-    match tls {
-        None => serve_requests(stream, shared, false),
-        Some(config) => {
-            let conn = rustls::ServerConnection::new(config).map_err(io::Error::other)?;
-            let mut tls_stream = rustls::StreamOwned::new(conn, stream);
-            let r = serve_requests(&mut tls_stream, shared, true);
-            tls_stream.conn.send_close_notify();
-            let _ = tls_stream.flush();
-            let _ = tls_stream.sock.shutdown(Shutdown::Both);
-            r
-        }
+    if is_tls {
+        return serve_tls(stream, shared, tls);
+    }
+    let mut stream = stream;
+    match serve_requests(&mut stream, shared, false)? {
+        Tunnel::Closed => Ok(()),
+        // The client asked for a tunnel: TLS starts on this connection.
+        Tunnel::Requested => serve_tls(stream, shared, tls),
     }
 }
 
+fn serve_tls(stream: TcpStream, shared: &Shared, config: Arc<rustls::ServerConfig>) -> io::Result<()> {
+    let conn = rustls::ServerConnection::new(config).map_err(io::Error::other)?;
+    let mut tls_stream = rustls::StreamOwned::new(conn, stream);
+    let r = serve_requests(&mut tls_stream, shared, true).map(|_| ());
+    tls_stream.conn.send_close_notify();
+    let _ = tls_stream.flush();
+    let _ = tls_stream.sock.shutdown(Shutdown::Both);
+    r
+}
+
+/// How [`serve_requests`] ended.
+enum Tunnel {
+    /// The connection closed.
+    Closed,
+    /// A `CONNECT` was answered `200`: what follows is a TLS handshake.
+    Requested,
+}
+
 /// Serves requests on one connection until the client closes it (keep-alive: browsers reuse
-/// connections; curl closes after its one request).
-fn serve_requests<S: Read + Write>(mut stream: S, shared: &Shared, tls: bool) -> io::Result<()> {
+/// connections; curl closes after its one request) or, on the plain listener, asks for a tunnel.
+fn serve_requests<S: Read + Write>(stream: &mut S, shared: &Shared, tls: bool) -> io::Result<Tunnel> {
     let mut buf: Vec<u8> = Vec::new();
     loop {
-        let Some((head, rest)) = read_head(&mut stream, std::mem::take(&mut buf))? else {
-            return Ok(());
+        let Some((head, rest)) = read_head(stream, std::mem::take(&mut buf))? else {
+            return Ok(Tunnel::Closed);
         };
         let req = parse_head(&head, tls);
+        if !tls && req.as_ref().is_some_and(|r| r.method == "CONNECT") {
+            // A client waits for the answer before its handshake, so nothing is buffered.
+            stream.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")?;
+            stream.flush()?;
+            return Ok(Tunnel::Requested);
+        }
         // Request bodies (a form POST) are read and dropped: only the headers matter.
         let body_len = content_length(&head);
         buf = rest;
@@ -236,14 +265,15 @@ fn serve_requests<S: Read + Write>(mut stream: S, shared: &Shared, tls: bool) ->
             let mut chunk = [0u8; 8192];
             let n = stream.read(&mut chunk)?;
             if n == 0 {
-                return Ok(());
+                return Ok(Tunnel::Closed);
             }
             buf.extend_from_slice(&chunk[..n]);
         }
         buf.drain(..body_len.min(buf.len()));
         let Some(req) = req else {
             stream.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")?;
-            return stream.flush();
+            stream.flush()?;
+            return Ok(Tunnel::Closed);
         };
         let response = {
             let mut ex = shared.lock();
@@ -297,7 +327,7 @@ fn parse_head(head: &[u8], tls: bool) -> Option<Received> {
     let request_line = lines.next()?;
     let mut parts = request_line.split(|&b| b == b' ');
     let method = String::from_utf8_lossy(parts.next()?).into_owned();
-    let target = parts.next()?.to_vec();
+    let target = origin_form(parts.next()?);
     let mut host = None;
     let mut cookies: Vec<&[u8]> = Vec::new();
     for line in lines {
@@ -312,6 +342,18 @@ fn parse_head(head: &[u8], tls: bool) -> Option<Received> {
     }
     let cookie = if cookies.is_empty() { None } else { Some(cookies.join(&b"; "[..])) };
     Some(Received { tls, method, target, host, cookie })
+}
+
+/// The origin-form of a request-target: a proxy's absolute-form `http://host[:port]/p?q`
+/// becomes `/p?q` (`/` when it has no path), what the origin server would have been sent.
+fn origin_form(target: &[u8]) -> Vec<u8> {
+    let Some(rest) = target.strip_prefix(b"http://") else { return target.to_vec() };
+    match rest.iter().position(|&b| b == b'/' || b == b'?') {
+        Some(i) if rest[i] == b'/' => rest[i..].to_vec(),
+        // An empty path is `/` (RFC 9112 §3.2.1).
+        Some(i) => [&b"/"[..], &rest[i..]].concat(),
+        None => b"/".to_vec(),
+    }
 }
 
 /// The host of a `Host` field value, without the port (`[::1]:443` → `[::1]`).
@@ -427,6 +469,79 @@ mod tests {
         // The reason this server writes its answers by hand (module docs).
         for line in [&b"a=\x01b"[..], b"a=b\x00", b"a=\x7f", b"a\rb=c"] {
             assert!(hyper::header::HeaderValue::from_bytes(line).is_err(), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn serves_as_a_proxy_absolute_form_and_connect_tunnels() {
+        let server = LoopbackServer::start().unwrap();
+        server.plan(vec![vec![b"a=b".to_vec()], vec![b"c=d".to_vec()]]);
+        let resp = get(server.http_port(), "GET http://www.example.com/x?y HTTP/1.1\r\nHost: www.example.com\r\n\r\n");
+        assert!(resp.contains("Set-Cookie: a=b"), "{resp}");
+        let got = server.take();
+        assert_eq!(got[0].target, b"/x?y");
+        assert!(!got[0].tls);
+        assert_eq!(origin_form(b"http://h?q"), b"/?q");
+        assert_eq!(origin_form(b"http://h:8080"), b"/");
+        assert_eq!(origin_form(b"/p"), b"/p");
+
+        // CONNECT, then TLS through the tunnel (certificate checks off, as clients are run).
+        let mut tcp = TcpStream::connect(("127.0.0.1", server.http_port())).unwrap();
+        tcp.write_all(b"CONNECT secure.example:443 HTTP/1.1\r\nHost: secure.example:443\r\n\r\n").unwrap();
+        let mut answer = [0u8; 39];
+        tcp.read_exact(&mut answer).unwrap();
+        assert_eq!(&answer[..], b"HTTP/1.1 200 Connection established\r\n\r\n");
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(AcceptAny))
+            .with_no_client_auth();
+        let name = rustls::pki_types::ServerName::try_from("secure.example").unwrap();
+        let conn = rustls::ClientConnection::new(Arc::new(config), name).unwrap();
+        let mut tls = rustls::StreamOwned::new(conn, tcp);
+        tls.write_all(b"GET /s HTTP/1.1\r\nHost: secure.example\r\nCookie: z=1\r\nConnection: close\r\n\r\n").unwrap();
+        let mut out = Vec::new();
+        let _ = tls.read_to_end(&mut out);
+        assert!(String::from_utf8_lossy(&out).contains("Set-Cookie: c=d"));
+        let got = server.take();
+        assert_eq!((got[0].tls, &got[0].target[..], got[0].cookie.as_deref()), (true, &b"/s"[..], Some(&b"z=1"[..])));
+    }
+
+    /// A certificate verifier that accepts anything (the server's certificate is self-signed).
+    #[derive(Debug)]
+    struct AcceptAny;
+
+    impl rustls::client::danger::ServerCertVerifier for AcceptAny {
+        fn verify_server_cert(
+            &self,
+            _: &rustls::pki_types::CertificateDer<'_>,
+            _: &[rustls::pki_types::CertificateDer<'_>],
+            _: &rustls::pki_types::ServerName<'_>,
+            _: &[u8],
+            _: rustls::pki_types::UnixTime,
+        ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+            Ok(rustls::client::danger::ServerCertVerified::assertion())
+        }
+        fn verify_tls12_signature(
+            &self,
+            _: &[u8],
+            _: &rustls::pki_types::CertificateDer<'_>,
+            _: &rustls::DigitallySignedStruct,
+        ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+            Ok(rustls::client::danger::HandshakeSignatureValid::assertion())
+        }
+        fn verify_tls13_signature(
+            &self,
+            _: &[u8],
+            _: &rustls::pki_types::CertificateDer<'_>,
+            _: &rustls::DigitallySignedStruct,
+        ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+            Ok(rustls::client::danger::HandshakeSignatureValid::assertion())
+        }
+        fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+            rustls::crypto::ring::default_provider().signature_verification_algorithms.supported_schemes()
         }
     }
 

@@ -32,8 +32,12 @@ pub static REGISTRY: &[TargetEntry] = &[TargetEntry {
     build: || Ok(Box::new(CookieStoreTarget::new()?)),
 }, TargetEntry {
     name: "curl",
-    description: "the curl command line's cookie engine, live over HTTP(S) against a loopback server (real clock)",
+    description: "the curl command line's cookie engine, live over HTTP(S) against a loopback server (virtual clock through libfaketime when installed)",
     build: || Ok(Box::new(crate::live::CurlTarget::new()?)),
+}, TargetEntry {
+    name: "wget",
+    description: "GNU wget's cookie engine, live over HTTP(S) with the loopback server as its proxy (virtual clock through libfaketime when installed)",
+    build: || Ok(Box::new(crate::live::WgetTarget::new()?)),
 }, TargetEntry {
     name: "chromium",
     description: "headless Chromium over the DevTools protocol, live against a loopback server on ports 80/443 (root; real clock; cross-site link, form POST and <img> requests)",
