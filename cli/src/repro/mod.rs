@@ -79,10 +79,11 @@ pub struct Template {
 }
 
 /// The templates of the built-in targets: the in-process cookie_store target shares the
-/// rust-cookie-store adapter's program; curl and Chromium are driven live.
+/// rust-cookie-store adapter's program; curl, wget and Chromium are driven live.
 const BUILTIN: &[(&str, &str, &str)] = &[
     ("cookie_store", "cli/repro/cookie_store.rs", include_str!("../../repro/cookie_store.rs")),
     ("curl", "cli/repro/curl.sh", include_str!("../../repro/curl.sh")),
+    ("wget", "cli/repro/wget.sh", include_str!("../../repro/wget.sh")),
     ("chromium", "cli/repro/chromium.html", include_str!("../../repro/chromium.html")),
 ];
 
@@ -91,7 +92,7 @@ impl Template {
     pub fn new(origin: &str, text: String) -> Result<Template, ReproError> {
         let bad = |message: String| ReproError::Template { path: origin.to_owned(), message };
         let lang = Lang::of_path(Path::new(origin))
-            .ok_or_else(|| bad("unknown language (extensions: py, js, go, java, rs, sh, html)".to_owned()))?;
+            .ok_or_else(|| bad("unknown language (extensions: py, js, go, java, rs, sh, rb, php, html)".to_owned()))?;
         if !text.contains("@@steps@@") {
             return Err(bad("no `@@steps@@` marker".to_owned()));
         }

@@ -17,7 +17,7 @@ fn templates_are_checked() {
     // `@@` inside code is not a marker.
     assert!(Template::new("x.py", "a = '@@ x @@'\n@@steps@@".into()).is_ok());
     let all = Templates::discover(None).unwrap();
-    for id in ["cookie_store", "curl", "chromium"] {
+    for id in ["cookie_store", "curl", "wget", "chromium"] {
         assert!(all.get(id).is_some(), "{id}");
     }
 }
