@@ -27,11 +27,15 @@
 //!   SameSite), CHIPS, third-party policies, and every jar option except
 //!   `reject_public_suffixes` (which selects a store without the list).
 //!
-//! Bytes that reqwest could never hand to its jar: a `Set-Cookie` value with a control
-//! character other than HTAB is not a valid `http::HeaderValue`, and hyper refuses a response
-//! carrying one before any cookie is stored. This target still passes such values to
-//! cookie_store (they are valid `&str`), so that the suite measures the cookie_store crate
-//! itself; only non-UTF-8 values, which cookie_store's `&str` API cannot take, are skipped.
+//! Bytes as reqwest receives them: the response head the runner's loopback server would send
+//! (the case's Set-Cookie lines as they are) is parsed by `httparse` as hyper's HTTP/1 client
+//! parses it, with reqwest's defaults (no lenient options, at most 100 header fields), and the
+//! `Set-Cookie` fields it yields are what reach the jar. A response hyper refuses (a control
+//! character other than HTAB in a field value, a bare CR, an LF starting a line that is no
+//! field, too many fields) never reaches the jar: the case is unsupported, with hyper's reason.
+//! An LF followed by a well-formed field splits the line, as on the wire. `ws`/`wss` URLs are
+//! unsupported too: reqwest has no WebSocket client. `cookie-conformance fidelity --target
+//! rust-cookie-store` checks all of this against reqwest itself, over real sockets.
 
 use std::sync::OnceLock;
 
@@ -135,9 +139,37 @@ impl CookieStoreTarget {
 }
 
 /// reqwest gives its jar parsed `url::Url`s; a URL that does not parse never reaches it.
+/// Header fields of a response hyper's client accepts by default (hyper's `DEFAULT_MAX_HEADERS`).
+const HYPER_MAX_HEADERS: usize = 100;
+
+/// The `Set-Cookie` field values hyper delivers from a response carrying `lines`, framed as the
+/// loopback server frames them; `Unsupported` when hyper refuses the response.
+fn delivered(lines: &[Vec<u8>]) -> Result<Vec<Vec<u8>>, TargetError> {
+    let mut head = b"HTTP/1.1 200 OK\r\nCache-Control: no-store\r\nContent-Type: text/html\r\nContent-Length: 0\r\n".to_vec();
+    for line in lines {
+        head.extend_from_slice(b"Set-Cookie: ");
+        head.extend_from_slice(line);
+        head.extend_from_slice(b"\r\n");
+    }
+    head.extend_from_slice(b"\r\n");
+    let mut headers = [httparse::EMPTY_HEADER; HYPER_MAX_HEADERS];
+    let mut response = httparse::Response::new(&mut headers);
+    let refused = |why: String| TargetError::Unsupported(format!("hyper (reqwest's HTTP/1 parser, httparse) refuses the response: {why}"));
+    match httparse::ParserConfig::default().parse_response(&mut response, &head) {
+        Ok(httparse::Status::Complete(_)) => {}
+        Ok(httparse::Status::Partial) => return Err(refused("the head does not end".to_owned())),
+        Err(e) => return Err(refused(e.to_string())),
+    }
+    Ok(response.headers.iter().filter(|h| h.name.eq_ignore_ascii_case("set-cookie")).map(|h| h.value.to_vec()).collect())
+}
+
 fn parse_url(url: &str) -> Result<url::Url, TargetError> {
-    url::Url::parse(url)
-        .map_err(|e| TargetError::Unsupported(format!("reqwest cannot request `{url}` (the URL does not parse: {e})")))
+    let url = url::Url::parse(url)
+        .map_err(|e| TargetError::Unsupported(format!("reqwest cannot request `{url}` (the URL does not parse: {e})")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(TargetError::Unsupported(format!("reqwest has no client for {}: URLs", url.scheme())));
+    }
+    Ok(url)
 }
 
 /// `http::HeaderValue`'s rule for the bytes of a field value (HTAB, then 0x20..=0xFF but DEL):
@@ -170,6 +202,7 @@ impl Target for CookieStoreTarget {
             return Err(TargetError::Unsupported("cookie_store has no script API".to_owned()));
         }
         let url = parse_url(url)?;
+        let lines = delivered(lines)?;
         // reqwest's `Cookie::parse`: from_utf8, then cookie::Cookie::parse; failures are
         // filtered out (`filter_map(.. .ok())`) before the store sees the rest.
         let cookies: Vec<RawCookie<'static>> = lines

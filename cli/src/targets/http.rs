@@ -136,6 +136,10 @@ struct State {
 }
 
 fn client(options: &HttpOptions) -> Result<reqwest::blocking::Client, String> {
+    // Adapters speak plain HTTP, but a workspace build unifies reqwest's features with the
+    // rust-cookie-store live client's (TLS without a built-in crypto provider), and reqwest then
+    // needs a process-wide provider to build any client. Already installed is fine.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::blocking::Client::builder()
         .tcp_nodelay(true)
         .pool_max_idle_per_host(1)
