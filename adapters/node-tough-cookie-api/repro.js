@@ -3,12 +3,12 @@
 //
 // Run: npm install tough-cookie@6.1.0 && node THIS_FILE
 //
-// The jar is driven as Node HTTP clients built on tough-cookie drive it (fetch-cookie,
-// http-cookie-agent): each Set-Cookie line goes to
-// setCookieSync(line, url, {http, sameSiteContext, ignoreError: true, now}), and a request's
-// Cookie header is getCookieStringSync(url, {http, sameSiteContext}), sent when not empty.
-// Header bytes are ISO-8859-1 strings, as Node's HTTP parser delivers them. Retrieval reads
-// Date.now() and new Date(), so the global Date answers the case's virtual clock.
+// The jar is driven as jsdom drives it, plus the sameSiteContext jsdom does not pass: a
+// request's Cookie header is getCookieStringSync(url, {http, sameSiteContext}), sent when not
+// empty; a response answers such a request, then each of its Set-Cookie lines goes, in order, to
+// setCookieSync(line, url, {http, sameSiteContext, ignoreError: true, now}); document.cookie is
+// http: false. Header bytes are ISO-8859-1 strings, as Node's HTTP parsers deliver them.
+// Retrieval reads Date.now() and new Date(), so the global Date answers the case's virtual clock.
 'use strict';
 
 let nowMs = @@start@@ * 1000;
@@ -50,6 +50,9 @@ function options(context, forSet) {
 }
 
 function setCookies(url, lines, context) {
+  // An HTTP response answers a request that carried the jar's Cookie header: that lookup
+  // refreshes lastAccessed (Max-Age counts from it) and drops the expired cookies it meets.
+  if (options(context, false).http) jar.getCookieStringSync(url, options(context, false));
   for (const line of lines) {
     jar.setCookieSync(line, url, { ...options(context, true), ignoreError: true, now: new Date() });
   }

@@ -10,11 +10,14 @@
 //   empty; the request a response answers made that call too, before. No `sameSiteContext` (got passes none), no script API. A response whose header holds
 //   a control character other than HTAB never reaches the jar: Node's HTTP parser (llhttp)
 //   refuses it (HPE_INVALID_HEADER_TOKEN; checked on Node 20), so such cases are `unsupported`.
-// - `--mode api` (target `node-tough-cookie-api`): the library's whole API configured as the
-//   browser-like embedders configure it: `looseMode` (jsdom's CookieJar) and `sameSiteContext`
-//   from the request's context (Cypress's CookieJar), `http: false` for document.cookie, with
+// - `--mode api` (target `node-tough-cookie-api`): the library's API alone, no single embedder:
+//   jsdom's jar and HTTP path (`looseMode: true`; for a response, the request's
+//   `getCookieStringSync(url)` and then `setCookieSync(line, url, {ignoreError: true})` per
+//   Set-Cookie line, in order; `http: false` for document.cookie) plus what jsdom does not pass,
+//   `sameSiteContext` from the request's context (as Cypress's server-side jar passes it):
 //   `setCookieSync(line, url, {http, sameSiteContext, ignoreError: true, now})` and
-//   `getCookieStringSync(url, {http, sameSiteContext})`.
+//   `getCookieStringSync(url, {http, sameSiteContext})`. A response holding a control character
+//   is refused as Node's parsers (node:http's and undici's llhttp) refuse it.
 //
 // Header bytes are ISO-8859-1 ("latin1"), as Node's HTTP parser reads and writes them.
 'use strict';
@@ -132,11 +135,7 @@ class Session {
     const lines = op.set_cookie.map(unb64);
     if (MODE === 'got') {
       gotContext(op);
-      const refused = lines.find((l) => REFUSED.test(l));
-      if (refused !== undefined) {
-        const code = refused.charCodeAt(refused.search(REFUSED)).toString(16).padStart(2, '0');
-        throw unsupported(`Node's HTTP parser refuses a response whose Set-Cookie holds 0x${code} (HPE_INVALID_HEADER_TOKEN): got never hands it to the jar`);
-      }
+      refuseControls(lines, "Node's HTTP parser refuses", 'got');
       const href = new URL(url).toString();
       // The request this response answers went out with got's `getCookieString` first, which
       // also drops the expired cookies it meets.
@@ -145,6 +144,14 @@ class Session {
       return {};
     }
     const options = { ...optionsOf(op, true), ignoreError: true, now: new Date() };
+    if (options.http) {
+      refuseControls(lines, "Node's HTTP parsers (node:http's and undici's llhttp, jsdom's client) refuse");
+      // The request this response answers went out with the jar's Cookie header first (jsdom's
+      // JSDOMDispatcher, like every client of the jar): that call refreshes `lastAccessed` of
+      // the cookies it returns (Max-Age counts from it) and drops the expired cookies it meets
+      // (a cookie set again after that is new, not a replacement keeping the old creation time).
+      apiCookieHeader(this.jar, url, optionsOf(op, false));
+    }
     for (const line of lines) this.jar.setCookieSync(line, url, options);
     return {};
   }
@@ -156,7 +163,8 @@ class Session {
       const header = await gotCookieHeader(this.jar, new URL(url).toString());
       return { cookie: header ? b64(header) : null };
     }
-    const header = this.jar.getCookieStringSync(url, optionsOf(op, false));
+    const options = optionsOf(op, false);
+    const header = options.http ? apiCookieHeader(this.jar, url, options) : this.jar.getCookieStringSync(url, options);
     return { cookie: header ? b64(header) : null };
   }
 
@@ -189,6 +197,27 @@ class Session {
         };
       });
     return { cookies };
+  }
+}
+
+// A response whose Set-Cookie holds a control character never reaches the jar: the client's
+// HTTP parser refuses the whole response.
+function refuseControls(lines, parser, client = 'the client') {
+  const refused = lines.find((l) => REFUSED.test(l));
+  if (refused !== undefined) {
+    const code = refused.charCodeAt(refused.search(REFUSED)).toString(16).padStart(2, '0');
+    throw unsupported(`${parser} a response whose Set-Cookie holds 0x${code} (HPE_INVALID_HEADER_TOKEN): ${client} never hands it to the jar`);
+  }
+}
+
+// The Cookie header an HTTP client of the API computes for a request (api mode). When the jar
+// throws there, the client's request fails before it is sent (jsdom's navigation rejects): no
+// user meets a verdict for that request, so the case is unsupported.
+function apiCookieHeader(jar, url, options) {
+  try {
+    return jar.getCookieStringSync(url, options);
+  } catch (e) {
+    throw unsupported(`the request fails before it is sent: getCookieStringSync throws ${e.message}`);
   }
 }
 
@@ -268,10 +297,11 @@ function info() {
       ? "got with a default tough-cookie CookieJar: new CookieJar(), setCookie(field, url) for each " +
         "Set-Cookie of a response (all at once), getCookieString(url) for a request; no sameSiteContext; " +
         "responses Node's HTTP parser refuses are unsupported; virtual clock through the global Date"
-      : 'the CookieJar API as browser-like embedders use it: CookieJar(MemoryCookieStore, {looseMode (jsdom), ' +
-        'rejectPublicSuffixes, allowSecureOnLocal, prefixSecurity, enforceSecureOriginOnStorage} per profile and ' +
-        'config), sameSiteContext from the context (Cypress), http:false for document.cookie; virtual clock ' +
-        'through the global Date',
+      : "the CookieJar API alone (no single embedder): jsdom's looseMode jar and HTTP path (getCookieStringSync " +
+        'for the request, then setCookieSync per Set-Cookie line; http:false for document.cookie) plus ' +
+        'sameSiteContext from the context, which jsdom does not pass; CookieJar(MemoryCookieStore, {looseMode, ' +
+        'rejectPublicSuffixes, allowSecureOnLocal, prefixSecurity, enforceSecureOriginOnStorage}) per profile and ' +
+        "config; responses Node's HTTP parsers refuse are unsupported; virtual clock through the global Date",
     parallel: false,
     capabilities: {
       virtual_clock: true,
