@@ -444,10 +444,11 @@ fn bench(args: BenchArgs) -> anyhow::Result<bool> {
                 workers.push(targets::CookieStoreTarget::new()?);
             }
             measure(name, &mut workers, &pairs, min_time)
-        } else if name == "chromium" || name == "curl" || name == "wget" {
+        } else if name == "chromium" || name == "firefox" || name == "curl" || name == "wget" {
             // Live clients: one worker (Chromium binds ports 80 and 443).
             let mut workers: Vec<Box<dyn cookie_conformance::Target + Send>> = vec![match name.as_str() {
                 "chromium" => Box::new(cookie_conformance_cli::live::ChromiumTarget::new()?),
+                "firefox" => Box::new(cookie_conformance_cli::live::FirefoxTarget::new()?),
                 "curl" => Box::new(cookie_conformance_cli::live::CurlTarget::new()?),
                 _ => Box::new(cookie_conformance_cli::live::WgetTarget::new()?),
             }];

@@ -20,18 +20,13 @@
 //!   skipped with the reason.
 //! - Real clock only (libfaketime breaks Chromium).
 
-use std::collections::VecDeque;
-use std::io::{BufRead, BufReader};
-use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use reference_jar::{Api, Context, SiteForCookies, ThirdPartyPolicy, UnixTime};
+use reference_jar::{Api, Context, ThirdPartyPolicy, UnixTime};
 use serde_json::{json, Value};
-use tungstenite::stream::MaybeTlsStream;
-use tungstenite::{Message, WebSocket};
 
+use super::browser::{check_script_context, route, Browser, Route, WsRpc, PAGE_PATH};
 use super::server::{unsendable, LoopbackServer};
 use super::TempDir;
 use cookie_conformance::case::{SameSiteName, ThirdParty};
@@ -138,27 +133,22 @@ impl ChromiumTarget {
     /// Makes the request to `url` that `ctx` describes, answered with `lines`; the `Cookie`
     /// header the server received with it.
     fn request(&mut self, url: &str, lines: &[Vec<u8>], ctx: &Context) -> Result<Option<Vec<u8>>, TargetError> {
-        let (site, how) = match route(url, ctx)? {
+        let (site, how) = match route(&CHROMIUM, url, ctx)? {
             Route::Address => return self.navigate(url, lines),
             Route::FromPage(site, how) => (site, how),
+            // Not produced: CHROMIUM.frames is false.
+            Route::FromFrame { .. } => return Err(TargetError::Unsupported("the Chromium target does not produce frames yet".to_owned())),
         };
         let page_url = format!("{}{PAGE_PATH}", site.origin().ascii_serialization());
-        let target = crate::reports::html::escape_text(url);
-        let html = match how {
-            How::Link => format!("<!doctype html><a id=\"go\" href=\"{target}\">go</a>"),
-            How::Form => format!("<!doctype html><form id=\"go\" method=\"POST\" action=\"{target}\"><input type=\"hidden\" name=\"x\" value=\"1\"></form>"),
-            How::Image => format!("<!doctype html><img src=\"{target}\">"),
-        };
-        self.server.set_pages(vec![(PAGE_PATH.as_bytes().to_vec(), html.into_bytes())]);
+        self.server.set_pages(vec![(PAGE_PATH.as_bytes().to_vec(), how.page(url).into_bytes())]);
         self.server.only_hosts(vec![host_of(url)?, site.host_str().unwrap_or_default().as_bytes().to_vec()]);
         self.server.plan(vec![Vec::new(), lines.to_vec()]);
-        self.cdp.events.clear();
+        self.cdp.rpc.events.clear();
         // The image loads with the page: its load event covers both requests.
         self.load(&page_url)?;
-        if let How::Link | How::Form = how {
-            self.cdp.events.clear();
-            let action = if how == How::Link { "click" } else { "submit" };
-            self.evaluate(&format!("document.getElementById('go').{action}()"))?;
+        if let Some(script) = how.script() {
+            self.cdp.rpc.events.clear();
+            self.evaluate(script)?;
             self.cdp
                 .wait_event(&self.session, "Page.loadEventFired", Instant::now() + STEP_TIMEOUT)
                 .map_err(|e| TargetError::failed(format!("loading {url} from {page_url}: {e}")))?;
@@ -195,7 +185,7 @@ impl ChromiumTarget {
         check_url(url)?;
         self.server.only_hosts(vec![host_of(url)?]);
         self.server.plan(vec![lines.to_vec()]);
-        self.cdp.events.clear();
+        self.cdp.rpc.events.clear();
         self.load(url)?;
         let received = self.server.take();
         match received.into_iter().next() {
@@ -261,90 +251,18 @@ fn chromium_args(profile: &std::path::Path) -> Vec<String> {
     ]
 }
 
-/// Reads `DevTools listening on ws://...` from the browser's stderr, then keeps draining it
-/// (a full pipe would block the browser).
+/// Reads `DevTools listening on ws://...` from the browser's stderr.
 fn devtools_url(child: &mut Child) -> Result<String, ChromiumError> {
-    let stderr = child.stderr.take().ok_or_else(|| ChromiumError::Start("no stderr pipe".to_owned()))?;
-    let (tx, rx) = mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        let mut sent = false;
-        for line in BufReader::new(stderr).lines() {
-            let Ok(line) = line else { break };
-            if !sent {
-                if let Some(i) = line.find("ws://") {
-                    let _ = tx.send(line[i..].trim().to_owned());
-                    sent = true;
-                }
-            }
-        }
-    });
-    rx.recv_timeout(START_TIMEOUT)
-        .map_err(|_| ChromiumError::Start(format!("no `DevTools listening on ws://...` line within {START_TIMEOUT:?}")))
+    super::browser::ws_address_from_stderr(child, "DevTools listening on", START_TIMEOUT).map_err(ChromiumError::Start)
 }
 
 /// The host the browser puts in the `Host` field for `url` (IDNA-encoded, IPv6 in brackets).
 fn host_of(url: &str) -> Result<Vec<u8>, TargetError> {
-    let parsed = url::Url::parse(url).map_err(|e| TargetError::Unsupported(format!("the Chromium target cannot navigate to {url:?}: {e}")))?;
-    Ok(parsed.host_str().unwrap_or_default().as_bytes().to_vec())
+    super::browser::host_of("Chromium", url)
 }
 
-/// Where the page that makes a request with a client lives (on the client's origin).
-const PAGE_PATH: &str = "/__cookie_conformance/page";
-
-/// How a request is made.
-enum Route {
-    /// `Page.navigate`: a browser-initiated top-level navigation, without a client (§5.2).
-    Address,
-    /// From a page on this site's origin.
-    FromPage(url::Url, How),
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum How {
-    /// A top-level navigation by a link click (GET).
-    Link,
-    /// A top-level navigation by a form submission (POST).
-    Form,
-    /// A subresource: `<img src>` (GET, not a navigation).
-    Image,
-}
-
-fn route(url: &str, ctx: &Context) -> Result<Route, TargetError> {
-    let method = ctx.method.to_ascii_uppercase();
-    let site = match &ctx.site_for_cookies {
-        SiteForCookies::NoClient if method == "GET" => return Ok(Route::Address),
-        SiteForCookies::NoClient => {
-            return Err(TargetError::Unsupported(format!("the Chromium target makes requests without a client by address-bar navigation (GET), not {method}")))
-        }
-        SiteForCookies::Opaque => {
-            return Err(TargetError::Unsupported("the Chromium target does not produce an opaque site for cookies (a cross-site frame) yet".to_owned()))
-        }
-        SiteForCookies::Origin(s) => s,
-    };
-    check_url(site)?;
-    let site_url = url::Url::parse(site).map_err(|e| TargetError::Unsupported(format!("site {site:?}: {e}")))?;
-    if let Some(top) = &ctx.top_level {
-        let same = url::Url::parse(top).map(|t| t.origin() == site_url.origin()).unwrap_or(false);
-        if !same {
-            return Err(TargetError::Unsupported(format!("a document nested under {top} (a frame) is not produced yet")));
-        }
-    }
-    let mixed = site_url.scheme() == "https" && url.to_ascii_lowercase().starts_with("http:");
-    let how = match (ctx.top_level_navigation, method.as_str()) {
-        (true, "GET") => How::Link,
-        (true, "POST") if !mixed => How::Form,
-        (false, "GET") if !mixed => How::Image,
-        (true, "POST") | (false, "GET") => {
-            return Err(TargetError::Unsupported(format!("Chromium blocks or upgrades an http request from the https page of {site} (mixed content)")))
-        }
-        (nav, m) => {
-            let what = if nav { "top-level navigation" } else { "subresource request" };
-            return Err(TargetError::Unsupported(format!("the Chromium target makes no {what} with method {m} from a page")));
-        }
-    };
-    Ok(Route::FromPage(site_url, how))
-}
-
+/// What the shared request routing may ask of Chromium (no frames yet).
+const CHROMIUM: Browser = Browser { name: "Chromium", check_url, frames: false };
 
 /// The browser keeps the URL's port, and the server listens on 80 and 443 only.
 fn check_url(url: &str) -> Result<(), TargetError> {
@@ -489,94 +407,31 @@ fn stored_cookie(c: &Value) -> Result<StoredCookie, TargetError> {
     })
 }
 
-/// `document.cookie` runs in a top-level document at `url`: a script context whose site or
-/// top-level document is elsewhere would need a frame.
-fn check_script_context(url: &str, ctx: &Context) -> Result<(), TargetError> {
-    let host = |u: &str| url::Url::parse(u).ok().and_then(|u| u.host_str().map(str::to_owned));
-    let elsewhere = match &ctx.site_for_cookies {
-        SiteForCookies::NoClient => false,
-        SiteForCookies::Opaque => true,
-        SiteForCookies::Origin(s) => host(s) != host(url),
-    } || ctx.top_level.as_deref().is_some_and(|t| host(t) != host(url));
-    if elsewhere {
-        return Err(TargetError::Unsupported("document.cookie in a document nested in a frame is not produced yet".to_owned()));
-    }
-    Ok(())
-}
-
-/// A DevTools protocol connection: calls by id, events queued until someone waits for them.
+/// A DevTools protocol connection: calls by id (with an optional session), events queued
+/// until someone waits for them.
 struct Cdp {
-    ws: WebSocket<MaybeTlsStream<TcpStream>>,
-    next_id: u64,
-    events: VecDeque<Value>,
+    rpc: WsRpc,
 }
 
 impl Cdp {
     fn connect(url: &str) -> Result<Cdp, String> {
-        let (ws, _) = tungstenite::connect(url).map_err(|e| format!("connecting to {url}: {e}"))?;
-        if let MaybeTlsStream::Plain(s) = ws.get_ref() {
-            // Short reads let `read` honour the deadlines below.
-            s.set_read_timeout(Some(Duration::from_millis(200))).map_err(|e| e.to_string())?;
-        }
-        Ok(Cdp { ws, next_id: 1, events: VecDeque::new() })
-    }
-
-    /// The next message, or `None` at `deadline`.
-    fn read(&mut self, deadline: Instant) -> Result<Option<Value>, String> {
-        loop {
-            if Instant::now() >= deadline {
-                return Ok(None);
-            }
-            match self.ws.read() {
-                Ok(Message::Text(t)) => return serde_json::from_str(t.as_str()).map(Some).map_err(|e| format!("bad CDP message: {e}")),
-                Ok(_) => continue,
-                Err(tungstenite::Error::Io(e)) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => continue,
-                Err(e) => return Err(format!("reading from the browser: {e}")),
-            }
-        }
+        Ok(Cdp { rpc: WsRpc::connect(url)? })
     }
 
     fn call(&mut self, session: Option<&str>, method: &str, params: Value) -> Result<Value, String> {
-        let id = self.next_id;
-        self.next_id += 1;
-        let mut msg = json!({ "id": id, "method": method, "params": params });
+        let mut msg = json!({ "method": method, "params": params });
         if let Some(s) = session {
             msg["sessionId"] = Value::String(s.to_owned());
         }
-        self.ws.send(Message::Text(msg.to_string().into())).map_err(|e| format!("{method}: sending: {e}"))?;
-        let deadline = Instant::now() + STEP_TIMEOUT;
-        loop {
-            let Some(v) = self.read(deadline)? else {
-                return Err(format!("{method}: no answer within {STEP_TIMEOUT:?}"));
-            };
-            if v.get("id").and_then(Value::as_u64) == Some(id) {
-                if let Some(err) = v.get("error") {
-                    return Err(format!("{method}: {err}"));
-                }
-                return Ok(v.get("result").cloned().unwrap_or(Value::Null));
-            }
-            if v.get("method").is_some() {
-                self.events.push_back(v);
-            }
+        let v = self.rpc.request(msg, STEP_TIMEOUT).map_err(|e| format!("{method}: {e}"))?;
+        if let Some(err) = v.get("error") {
+            return Err(format!("{method}: {err}"));
         }
+        Ok(v.get("result").cloned().unwrap_or(Value::Null))
     }
 
     fn wait_event(&mut self, session: &str, method: &str, deadline: Instant) -> Result<Value, String> {
-        let matches = |v: &Value| v["method"] == method && v["sessionId"] == session;
-        if let Some(i) = self.events.iter().position(matches) {
-            return Ok(self.events.remove(i).unwrap_or(Value::Null));
-        }
-        loop {
-            let Some(v) = self.read(deadline)? else {
-                return Err(format!("no {method} in time"));
-            };
-            if matches(&v) {
-                return Ok(v);
-            }
-            if v.get("method").is_some() {
-                self.events.push_back(v);
-            }
-        }
+        self.rpc.wait_event(|v| v["method"] == method && v["sessionId"] == session, deadline).map_err(|_| format!("no {method} in time"))
     }
 }
 
@@ -605,24 +460,6 @@ mod tests {
         assert!(check_url("http://a.example:80/").is_ok());
         assert!(matches!(check_url("http://a.example:8888/"), Err(TargetError::Unsupported(_))));
         assert!(matches!(check_url("wss://a.example/"), Err(TargetError::Unsupported(_))));
-    }
-
-    #[test]
-    fn contexts_route_to_address_bar_link_form_or_image() {
-        let ctx = |site: SiteForCookies, nav: bool, method: &str| Context {
-            site_for_cookies: site,
-            top_level_navigation: nav,
-            method: method.to_owned(),
-            ..Context::default()
-        };
-        let other = || SiteForCookies::Origin("https://other.example/".to_owned());
-        assert!(matches!(route("https://a.example/", &Context::http()), Ok(Route::Address)));
-        assert!(matches!(route("https://a.example/", &ctx(other(), true, "GET")), Ok(Route::FromPage(_, How::Link))));
-        assert!(matches!(route("https://a.example/", &ctx(other(), true, "POST")), Ok(Route::FromPage(_, How::Form))));
-        assert!(matches!(route("https://a.example/", &ctx(other(), false, "GET")), Ok(Route::FromPage(_, How::Image))));
-        assert!(matches!(route("http://a.example/", &ctx(other(), false, "GET")), Err(TargetError::Unsupported(_))));
-        assert!(matches!(route("https://a.example/", &ctx(other(), false, "PUT")), Err(TargetError::Unsupported(_))));
-        assert!(matches!(route("https://a.example/", &ctx(SiteForCookies::Opaque, false, "GET")), Err(TargetError::Unsupported(_))));
     }
 
     #[test]

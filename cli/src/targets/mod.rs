@@ -42,6 +42,10 @@ pub static REGISTRY: &[TargetEntry] = &[TargetEntry {
     name: "chromium",
     description: "headless Chromium over the DevTools protocol, live against a loopback server on ports 80/443 (root; real clock; cross-site link, form POST and <img> requests)",
     build: || Ok(Box::new(crate::live::ChromiumTarget::new()?)),
+}, TargetEntry {
+    name: "firefox",
+    description: "headless Firefox ESR over WebDriver BiDi, live with the loopback server as its proxy (any port, no root; real clock; cross-site link, form POST and <img> requests; third_party allow/block/partition)",
+    build: || Ok(Box::new(crate::live::FirefoxTarget::new()?)),
 }];
 
 /// The registry entry called `name`.
