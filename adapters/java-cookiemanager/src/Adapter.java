@@ -1,14 +1,16 @@
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.CookieManager;
-import java.net.CookiePolicy;
 import java.net.HttpCookie;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -16,17 +18,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * cookie-adapter/1 server (../PROTOCOL.md) for java.net.CookieManager.
+ * cookie-adapter/1 server (../PROTOCOL.md) for java.net.CookieManager, driven as
+ * java.net.http.HttpClient (JDK 17) drives it when built with
+ * {@code HttpClient.newBuilder().cookieHandler(new CookieManager()).build()}: see
+ * HttpClientPath for the request URI, the response parser and the Cookie field.
  *
- * <p>The jar is driven the way HttpURLConnection drives its CookieHandler: all Set-Cookie
- * fields of a response go to {@code put(uri, responseHeaders)} in one call, and the request's
- * Cookie header is the "Cookie" list of {@code get(uri, requestHeaders)} joined with "; " (or no
- * header when the list is empty). Header bytes are ISO-8859-1, as the JDK's HTTP stack reads
- * and writes them. HttpCookie reads System.currentTimeMillis() itself: real clock only.
+ * <p>The clock: run.sh preloads libfaketime and FakeClock shows each operation's `now` to
+ * System.currentTimeMillis(), which HttpCookie reads. That clock is process-wide, so operations
+ * run one at a time (parallel: false). The HTTP server is written by hand on a ServerSocket
+ * because it must read no clock: the JDK's com.sun.net.httpserver times idle connections with
+ * System.currentTimeMillis(), which jumps by decades between operations here.
  */
 public final class Adapter {
     static final String PROTOCOL = "cookie-adapter/1";
@@ -56,10 +62,10 @@ public final class Adapter {
         return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.ISO_8859_1));
     }
 
-    static String unb64(Object o) throws AdapterError {
+    static byte[] unb64(Object o) throws AdapterError {
         if (!(o instanceof String)) throw bad("a base64 string was expected");
         try {
-            return new String(Base64.getDecoder().decode((String) o), StandardCharsets.ISO_8859_1);
+            return Base64.getDecoder().decode((String) o);
         } catch (IllegalArgumentException e) {
             throw bad("bad base64: " + e.getMessage());
         }
@@ -71,20 +77,33 @@ public final class Adapter {
         return m;
     }
 
-    /** One jar. Operations on a session are serialized; sessions run in parallel. */
+    /** One jar. Every operation runs under CLOCK_LOCK: the fake clock is process-wide. */
     static final class Session {
-        // What an application installs for HttpURLConnection / HttpClient: accept everything.
-        private CookieManager manager = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
+        // What `HttpClient.newBuilder().cookieHandler(new CookieManager())` holds: the default
+        // in-memory CookieStore and the default policy, CookiePolicy.ACCEPT_ORIGINAL_SERVER.
+        private CookieManager manager = new CookieManager();
 
-        synchronized Map<String, Object> run(String name, Map<String, Object> op) throws AdapterError {
+        Map<String, Object> run(String name, Map<String, Object> op) throws AdapterError {
             Object now = op.get("now");
             if (now != null && !(now instanceof Long)) throw bad("`now` is not an integer");
-            switch (name) {
-                case "reset": return reset(op);
-                case "set": return set(op);
-                case "get": return get(op);
-                case "dump": return dump();
-                default: throw new AdapterError(404, "not_found", "no operation `" + name + "`");
+            synchronized (CLOCK_LOCK) {
+                if (CLOCK.active()) {
+                    if (now != null && !FakeClock.expressible((Long) now)) {
+                        throw unsupported("libfaketime's date format cannot show Unix time " + now);
+                    }
+                    try {
+                        CLOCK.show((Long) now);
+                    } catch (IOException e) {
+                        throw new AdapterError(500, "internal", "writing the libfaketime timestamp file: " + e);
+                    }
+                }
+                switch (name) {
+                    case "reset": return reset(op);
+                    case "set": return set(op);
+                    case "get": return get(op);
+                    case "dump": return dump();
+                    default: throw new AdapterError(404, "not_found", "no operation `" + name + "`");
+                }
             }
         }
 
@@ -98,7 +117,7 @@ public final class Adapter {
                 Object tp = c.get("third_party");
                 if (tp != null && !"allow".equals(tp)) throw unsupported("CookieManager has no third-party cookie policy");
             }
-            manager = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
+            manager = new CookieManager();
             return obj();
         }
 
@@ -106,10 +125,15 @@ public final class Adapter {
             URI uri = uriOf(op);
             Object lines = op.get("set_cookie");
             if (!(lines instanceof List)) throw bad("field `set_cookie` missing or not a list");
-            List<String> values = new ArrayList<>();
-            for (Object line : (List<?>) lines) values.add(unb64(line));
+            List<byte[]> raw = new ArrayList<>();
+            for (Object line : (List<?>) lines) raw.add(unb64(line));
             try {
-                manager.put(uri, Map.of("Set-Cookie", values));
+                // The request goes out first (CookieFilter.request: get(), which also drops
+                // expired cookies), then the response's headers reach put().
+                cookieHeaderFor(uri);
+                manager.put(uri, HttpClientPath.responseHeaders(raw));
+            } catch (HttpClientPath.Refused e) {
+                throw unsupported(e.getMessage());
             } catch (IOException e) {
                 throw new AdapterError(500, "internal", "CookieManager.put: " + e);
             }
@@ -117,15 +141,17 @@ public final class Adapter {
         }
 
         private Map<String, Object> get(Map<String, Object> op) throws AdapterError {
-            URI uri = uriOf(op);
-            List<String> values;
+            byte[] header = cookieHeaderFor(uriOf(op));
+            return obj("cookie", header == null ? null : Base64.getEncoder().encodeToString(header));
+        }
+
+        private byte[] cookieHeaderFor(URI uri) throws AdapterError {
             try {
-                values = manager.get(uri, Map.of()).get("Cookie");
+                // A GET built with HttpRequest.newBuilder(uri) has no user headers.
+                return HttpClientPath.cookieHeader(manager.get(uri, Map.of()));
             } catch (IOException e) {
                 throw new AdapterError(500, "internal", "CookieManager.get: " + e);
             }
-            boolean none = values == null || values.isEmpty();
-            return obj("cookie", none ? null : b64(String.join("; ", values)));
         }
 
         private Map<String, Object> dump() {
@@ -156,21 +182,20 @@ public final class Adapter {
         if (!(url instanceof String)) throw bad("field `url` missing or not a string");
         Object ctx = op.get("context");
         if (ctx instanceof Map && "script".equals(((Map<?, ?>) ctx).get("api"))) {
-            throw unsupported("CookieManager has no non-HTTP (script) API");
+            throw unsupported("java.net.http.HttpClient has no non-HTTP (script) cookie API");
         }
         try {
-            URI uri = new URI((String) url);
-            if (uri.getScheme() == null || uri.getHost() == null) {
-                throw unsupported("java.net.URI finds no scheme or server host in the URL");
-            }
-            return uri;
-        } catch (URISyntaxException e) {
-            throw unsupported("java.net.URI rejects the URL: " + e.getMessage());
+            return HttpClientPath.requestUri((String) url);
+        } catch (HttpClientPath.Refused e) {
+            throw unsupported(e.getMessage());
         }
     }
 
     static final Map<String, Session> SESSIONS = new ConcurrentHashMap<>();
     static final AtomicLong NEXT_ID = new AtomicLong();
+
+    static final FakeClock CLOCK = FakeClock.fromEnvironment();
+    static final Object CLOCK_LOCK = new Object();
 
     static Map<String, Object> info() {
         return obj(
@@ -179,11 +204,14 @@ public final class Adapter {
                 "library", "java.net.CookieManager (JDK)",
                 "version", Runtime.version().toString(),
                 "runtime", System.getProperty("java.vm.name") + " " + Runtime.version(),
-                "configuration", "new CookieManager(null, CookiePolicy.ACCEPT_ALL) with the default "
-                        + "in-memory CookieStore; no public suffix list; real clock only",
-                "parallel", true,
+                "configuration", "as java.net.http.HttpClient.newBuilder().cookieHandler(new CookieManager()).build() "
+                        + "uses it over HTTP/1.1: default CookiePolicy.ACCEPT_ORIGINAL_SERVER and in-memory CookieStore, "
+                        + "responses through the JDK's Http1HeaderParser, Cookie values filtered by Utils.isValidValue and "
+                        + "sent as US-ASCII; no public suffix list; "
+                        + (CLOCK.active() ? "clock: libfaketime (each operation's now)" : "real clock (libfaketime not preloaded)"),
+                "parallel", false,
                 "capabilities", obj(
-                        "virtual_clock", false,
+                        "virtual_clock", CLOCK.active(),
                         "script_api", false,
                         "same_site_contexts", false,
                         "partitioned", false,
@@ -233,53 +261,125 @@ public final class Adapter {
         throw new AdapterError(404, "not_found", "no endpoint " + method + " /" + String.join("/", parts));
     }
 
-    static void answer(HttpExchange ex, int status, Object body) throws IOException {
-        byte[] data = Json.write(body).getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, data.length);
-        try (OutputStream os = ex.getResponseBody()) {
-            os.write(data);
-        }
+    /** The largest request head and body accepted (the protocol needs 16 MiB bodies). */
+    static final int MAX_HEAD = 64 * 1024;
+    static final int MAX_BODY = 64 * 1024 * 1024;
+
+    /** A request as read off the connection. */
+    static final class Request {
+        String method;
+        String path;
+        boolean close;
+        byte[] body;
     }
 
+    /** Reads one request (HTTP/1.1, Content-Length bodies only); null when the peer closed first. */
+    static Request read(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int matched = 0; // of "\r\n\r\n"
+        while (matched < 4) {
+            int b = in.read();
+            if (b < 0) {
+                if (head.size() == 0) return null;
+                throw new EOFException("connection closed inside a request head");
+            }
+            head.write(b);
+            if (head.size() > MAX_HEAD) throw new IOException("request head over " + MAX_HEAD + " bytes");
+            matched = (b == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (b == '\r' ? 1 : 0);
+        }
+        String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n");
+        String[] requestLine = lines[0].split(" ");
+        if (requestLine.length != 3) throw new IOException("bad request line: " + lines[0]);
+        Request r = new Request();
+        r.method = requestLine[0];
+        String target = requestLine[1];
+        int query = target.indexOf('?');
+        r.path = query < 0 ? target : target.substring(0, query);
+        long length = 0;
+        for (int k = 1; k < lines.length; k++) {
+            int colon = lines[k].indexOf(':');
+            if (colon < 0) continue;
+            String name = lines[k].substring(0, colon).trim();
+            String value = lines[k].substring(colon + 1).trim();
+            if (name.equalsIgnoreCase("Content-Length")) length = Long.parseLong(value);
+            else if (name.equalsIgnoreCase("Transfer-Encoding")) throw new IOException("chunked requests are not supported");
+            else if (name.equalsIgnoreCase("Connection") && value.equalsIgnoreCase("close")) r.close = true;
+        }
+        if (length < 0 || length > MAX_BODY) throw new IOException("request body of " + length + " bytes");
+        r.body = in.readNBytes((int) length);
+        if (r.body.length != length) throw new EOFException("connection closed inside a request body");
+        return r;
+    }
+
+    static void write(OutputStream out, int status, Object body) throws IOException {
+        byte[] data = Json.write(body).getBytes(StandardCharsets.UTF_8);
+        String reason = status == 200 ? "OK" : status == 400 ? "Bad Request" : status == 404 ? "Not Found"
+                : status == 422 ? "Unprocessable Content" : "Internal Server Error";
+        out.write(("HTTP/1.1 " + status + " " + reason + "\r\nContent-Type: application/json\r\nContent-Length: "
+                + data.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(data);
+        out.flush();
+    }
+
+    /** Serves one keep-alive connection until the peer closes it. */
     @SuppressWarnings("unchecked")
-    static void handle(HttpExchange ex) throws IOException {
-        try {
-            String text = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            Object body;
-            try {
-                body = text.isBlank() ? obj() : Json.parse(text);
-            } catch (IllegalArgumentException e) {
-                throw bad(e.getMessage());
+    static void serve(Socket socket) {
+        try (socket) {
+            socket.setTcpNoDelay(true);
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            OutputStream out = new BufferedOutputStream(socket.getOutputStream());
+            Request r;
+            while ((r = read(in)) != null) {
+                int status = 200;
+                Object answer;
+                boolean shutdown = false;
+                try {
+                    String text = new String(r.body, StandardCharsets.UTF_8);
+                    Object body;
+                    try {
+                        body = text.isBlank() ? obj() : Json.parse(text);
+                    } catch (IllegalArgumentException e) {
+                        throw bad(e.getMessage());
+                    }
+                    if (!(body instanceof Map)) throw bad("body is not an object");
+                    String path = r.path.replaceAll("^/+|/+$", "");
+                    if (r.method.equals("POST") && path.equals("shutdown")) {
+                        shutdown = true;
+                        answer = obj();
+                    } else {
+                        answer = route(r.method, path.split("/"), (Map<String, Object>) body);
+                    }
+                } catch (AdapterError e) {
+                    status = e.status;
+                    answer = obj("error", e.getMessage(), "kind", e.kind);
+                } catch (RuntimeException e) {
+                    status = 500;
+                    answer = obj("error", e.toString(), "kind", "internal");
+                }
+                write(out, status, answer);
+                if (shutdown) System.exit(0);
+                if (r.close) return;
             }
-            if (!(body instanceof Map)) throw bad("body is not an object");
-            String path = ex.getRequestURI().getPath().replaceAll("^/+|/+$", "");
-            String[] parts = path.split("/");
-            if (ex.getRequestMethod().equals("POST") && path.equals("shutdown")) {
-                answer(ex, 200, obj());
-                new Thread(() -> System.exit(0)).start();
-                return;
-            }
-            answer(ex, 200, route(ex.getRequestMethod(), parts, (Map<String, Object>) body));
-        } catch (AdapterError e) {
-            answer(ex, e.status, obj("error", e.getMessage(), "kind", e.kind));
-        } catch (RuntimeException e) {
-            answer(ex, 500, obj("error", e.toString(), "kind", "internal"));
+        } catch (IOException e) {
+            System.err.println("connection: " + e);
         }
     }
 
     public static void main(String[] args) throws IOException {
         int port = 0;
         for (int k = 0; k + 1 < args.length; k++) if (args[k].equals("--port")) port = Integer.parseInt(args[k + 1]);
-        // Read by the JDK's server when it is first created: TCP_NODELAY on accepted sockets,
-        // and idle keep-alive connections kept for an hour instead of 30 s.
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-        System.setProperty("sun.net.httpserver.idleInterval", "3600");
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
-        server.createContext("/", Adapter::handle);
-        server.setExecutor(Executors.newFixedThreadPool(Math.max(4, Runtime.getRuntime().availableProcessors() * 2)));
-        server.start();
-        System.out.println("LISTENING " + server.getAddress().getPort());
+        Runtime.getRuntime().addShutdownHook(new Thread(CLOCK::delete));
+        ServerSocket server = new ServerSocket(port, 64, InetAddress.getLoopbackAddress());
+        System.out.println("LISTENING " + server.getLocalPort());
         System.out.flush();
+        ExecutorService connections = Executors.newCachedThreadPool(task -> {
+            Thread t = new Thread(task, "connection");
+            t.setDaemon(true);
+            return t;
+        });
+        while (true) {
+            Socket socket = server.accept();
+            connections.execute(() -> serve(socket));
+        }
     }
 }
