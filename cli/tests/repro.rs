@@ -4,7 +4,7 @@
 //! report recorded (or, for a `stored` step, report the divergence). Rust's template is not run
 //! here (a Cargo project per program); it was run by hand.
 //!
-//! Needs the adapters installed (`bash adapters/*/install.sh`) and curl; a missing runtime skips
+//! Needs the adapters installed (`bash adapters/*/install.sh`), curl and wget; a missing runtime skips
 //! that language with the reason printed, except under CI (`CI` set), where it fails. Slow
 //! languages run a sample; `REPRO_ALL=1` runs every failing cell.
 
@@ -243,6 +243,83 @@ fn curl_reproducers_show_the_recorded_behaviour() {
         c.arg(p);
         c
     });
+}
+
+#[test]
+fn wget_reproducers_show_the_recorded_behaviour() {
+    if !available("wget", Command::new("wget").arg("--version")) || !available("openssl", Command::new("openssl").arg("version")) {
+        return;
+    }
+    check_target("wget", 6, &|p| {
+        let mut c = Command::new("bash");
+        c.arg(p);
+        c
+    });
+}
+
+#[test]
+fn python_libsoup_reproducers_show_the_recorded_behaviour() {
+    // Debian's python3, which has PyGObject (the python3 on PATH may be another).
+    let python = "/usr/bin/python3";
+    if !available("libsoup 3 (adapters/python-libsoup)", Command::new(python).args(["-c", "import ctypes; ctypes.CDLL('libsoup-3.0.so.0')"])) {
+        return;
+    }
+    check_target("python-libsoup", 4, &|p| {
+        let mut c = Command::new(python);
+        c.arg(p);
+        c
+    });
+}
+
+#[test]
+fn ruby_http_cookie_reproducers_show_the_recorded_behaviour() {
+    if !available("mechanize (adapters/ruby-http-cookie)", Command::new("ruby").args(["-e", "require 'mechanize'"])) {
+        return;
+    }
+    check_target("ruby-http-cookie", 4, &|p| {
+        let mut c = Command::new("ruby");
+        c.arg(p);
+        c
+    });
+}
+
+#[test]
+fn php_guzzle_reproducers_show_the_recorded_behaviour() {
+    if !available("Guzzle with uopz (adapters/php-guzzle)", Command::new("php").args(["-r", "exit(extension_loaded('uopz') && is_file('/usr/share/php/GuzzleHttp/autoload.php') ? 0 : 1);"])) {
+        return;
+    }
+    check_target("php-guzzle", 4, &|p| {
+        let mut c = Command::new("php");
+        c.arg(p);
+        c
+    });
+}
+
+/// Java reproducers of an adapter whose `classpath` file (one line, `:`-separated) names the
+/// library's jars.
+fn java_with_classpath(adapter: &str, every: usize) {
+    let java = "/usr/lib/jvm/java-17-openjdk-amd64/bin/java";
+    let classpath = std::fs::read_to_string(repo().join("adapters").join(adapter).join("classpath")).unwrap_or_default();
+    let classpath = classpath.trim().to_owned();
+    let jars_present = !classpath.is_empty() && classpath.split(':').all(|j| Path::new(j).is_file());
+    if !available(&format!("OpenJDK 17 and the jars of adapters/{adapter}"), Command::new(if jars_present { java } else { "false" }).arg("-version")) {
+        return;
+    }
+    check_target(adapter, every, &|p| {
+        let mut c = Command::new(java);
+        c.arg("-cp").arg(&classpath).arg(p);
+        c
+    });
+}
+
+#[test]
+fn java_httpclient5_reproducers_show_the_recorded_behaviour() {
+    java_with_classpath("java-httpclient5", 20);
+}
+
+#[test]
+fn java_okhttp_reproducers_show_the_recorded_behaviour() {
+    java_with_classpath("java-okhttp", 20);
 }
 
 /// The browser reproducer's server, the one program of the page that is not run above, is
