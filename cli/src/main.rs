@@ -67,7 +67,7 @@ struct ServeArgs {
 
 #[derive(Args)]
 struct BenchArgs {
-    /// Comma-separated targets: `reference`, `cookie_store`, `curl`, `wget` and `chromium` (the live
+    /// Comma-separated targets: `reference`, `cookie_store`, `curl`, `wget`, `chromium` and `firefox` (the live
     /// clients: one worker each), adapter names from adapters/targets.yaml, `adapter:URL`, and
     /// `serve` (the reference jar behind an in-process `serve`).
     #[arg(long, value_delimiter = ',', default_value = "reference,serve")]
@@ -183,7 +183,12 @@ fn main() -> ExitCode {
             if let Ok(file) = cookie_conformance_cli::targets_file::TargetsFile::load(&path) {
                 for a in &file.adapters {
                     let lib = [a.library.as_deref(), a.version.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ");
-                    adapters.insert(a.name.clone(), format!("{lib}, through its adapter (adapters/targets.yaml)"));
+                    let described = match a.live_client.as_deref() {
+                        // The client whose path the adapter reproduces, checked by `fidelity`.
+                        Some(client) => format!("{lib}, as {client} drives it, through its adapter (checked against that client by `fidelity`)"),
+                        None => format!("{lib}, through its adapter (adapters/targets.yaml)"),
+                    };
+                    adapters.insert(a.name.clone(), described);
                     defaults.push(a.name.clone());
                 }
             }

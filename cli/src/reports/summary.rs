@@ -198,11 +198,28 @@ pub fn render(doc: &ResultsDoc) -> String {
         let cells: Vec<String> = r.targets.iter().map(|t| t.as_ref().map_or_else(|| "n/a".to_owned(), covered_cell)).collect();
         let _ = writeln!(out, "| {} {} | {} | {} |", r.key, r.title, r.trials, cells.join(" | "));
     }
-    out.push_str("\nTargets:\n\n");
+    out.push_str(
+        "\n## Targets\n\nThe library each target tests, the client path it is driven through, and its trials under \
+         every profile (skip reasons: the headlines above).\n\n| target | library | client path | pass | xfail | fail | xpass | skip | error |\n\
+         |---|---|---|---:|---:|---:|---:|---:|---:|\n",
+    );
     for t in doc.targets.iter().filter(|t| t.available) {
         let version = t.version.as_deref().map(|v| format!(" {v}")).unwrap_or_default();
         let config = t.configuration.as_deref().map(|c| format!(" ({c})")).unwrap_or_default();
-        let _ = writeln!(out, "- `{}`: {}{version}{config}", t.id, t.library);
+        let s = &t.summary;
+        let _ = writeln!(
+            out,
+            "| `{}` | {}{version}{config} | {} | {} | {} | {} | {} | {} | {} |",
+            t.id,
+            t.library.replace('|', "\\|"),
+            t.description.replace('|', "\\|"),
+            s.passed,
+            s.xfail,
+            s.failed,
+            s.xpass,
+            s.skipped,
+            s.error
+        );
     }
     let down: Vec<_> = doc.targets.iter().filter(|t| !t.available).collect();
     if !down.is_empty() {
@@ -227,7 +244,7 @@ mod tests {
     fn table_has_a_row_per_area_and_a_column_per_target() {
         let md = render(&sample());
         assert!(md.contains("| area | `a` | `b` | `down` |"), "{md}");
-        assert!(md.contains("- `a`: a 1.2.3\n"), "{md}");
+        assert!(md.contains("| `a` | a 1.2.3 | "), "{md}");
         // a: pass, fail, skip → 1 of 2 ran; b: xfail, xpass, error → 1 of 3.
         // Under rfc6265bis (trials one and two): a passed one and skipped two, b failed
         // both (an expected failure and an error).
