@@ -15,9 +15,14 @@
 //!   (`Runtime.evaluate`).
 //! - Requests with a client (`site: S`) are produced for real from a page the server serves on
 //!   S's origin: a top-level navigation by a link click (`navigation: true`), a form POST
-//!   (`navigation: true, method: POST`), a subresource `<img>` (GET, not a navigation). Other
-//!   contexts (opaque sites and other nested documents, other methods, mixed content) are
-//!   skipped with the reason.
+//!   (`navigation: true, method: POST`), a subresource `<img>` (GET, not a navigation).
+//! - An opaque site for cookies under a `top_level` is a cross-site frame (as for Firefox,
+//!   [`super::browser::route`]): a page on the top-level origin nests an `<iframe>` whose
+//!   document makes the `<img>` request, or is the document at the step's URL where
+//!   `document.cookie` runs. Site isolation puts that frame in a process of its own: the page's
+//!   session auto-attaches it (`Target.setAutoAttach`, flattened) and the script runs over the
+//!   frame's session (`Runtime.evaluate` in its main world). Other contexts (other nested
+//!   documents, other methods, mixed content) are skipped with the reason.
 //! - Real clock only (libfaketime breaks Chromium).
 
 use std::process::{Child, Command, Stdio};
@@ -26,7 +31,7 @@ use std::time::{Duration, Instant};
 use reference_jar::{Api, Context, ThirdPartyPolicy, UnixTime};
 use serde_json::{json, Value};
 
-use super::browser::{check_script_context, route, Browser, Route, WsRpc, PAGE_PATH};
+use super::browser::{frame_page, route, script_frame, Browser, How, Route, WsRpc, FRAME_PATH, PAGE_PATH};
 use super::server::{unsendable, LoopbackServer};
 use super::TempDir;
 use cookie_conformance::case::{SameSiteName, ThirdParty};
@@ -64,6 +69,10 @@ pub struct ChromiumTarget {
     child: Child,
     cdp: Cdp,
     session: String,
+    /// Third-party cookies blocked (the case's `third_party: block`), for the frames' sessions.
+    block: bool,
+    /// The sessions of the out-of-process frames attached during the last page load, in order.
+    frames: Vec<String>,
     clock: super::RealClock,
     // Removed after the browser (field order: dropped last).
     _profile: TempDir,
@@ -110,13 +119,13 @@ impl ChromiumTarget {
             let session = attached["sessionId"].as_str().ok_or("Target.attachToTarget: no sessionId")?.to_owned();
             cdp.call(Some(&session), "Page.enable", json!({}))?;
             cdp.call(Some(&session), "Network.enable", json!({}))?;
+            // Cross-site frames are out-of-process (site isolation): each is a target of its
+            // own, attached to this session so that script can run in its document.
+            // Each waits until it has the case's cookie controls (see `wait_load`).
+            cdp.call(Some(&session), "Target.setAutoAttach", json!({ "autoAttach": true, "waitForDebuggerOnStart": true, "flatten": true }))?;
             // Chromium blocks third-party cookies by default; the profile preference above is
             // not enough in headless mode, so lift the restriction over CDP too.
-            cdp.call(
-                Some(&session),
-                "Network.setCookieControls",
-                json!({ "enableThirdPartyCookieRestriction": false, "disableThirdPartyCookieMetadata": false, "disableThirdPartyCookieHeuristics": false }),
-            )?;
+            cdp.call(Some(&session), "Network.setCookieControls", cookie_controls(false))?;
             Ok::<_, String>((cdp, session))
         })();
         let (cdp, session) = match started {
@@ -127,7 +136,7 @@ impl ChromiumTarget {
                 return Err(ChromiumError::Cdp(e));
             }
         };
-        Ok(ChromiumTarget { version, server, child, cdp, session, clock: super::RealClock::default(), _profile: profile })
+        Ok(ChromiumTarget { version, server, child, cdp, session, block: false, frames: Vec::new(), clock: super::RealClock::default(), _profile: profile })
     }
 
     /// Makes the request to `url` that `ctx` describes, answered with `lines`; the `Cookie`
@@ -136,8 +145,7 @@ impl ChromiumTarget {
         let (site, how) = match route(&CHROMIUM, url, ctx)? {
             Route::Address => return self.navigate(url, lines),
             Route::FromPage(site, how) => (site, how),
-            // Not produced: CHROMIUM.frames is false.
-            Route::FromFrame { .. } => return Err(TargetError::Unsupported("the Chromium target does not produce frames yet".to_owned())),
+            Route::FromFrame { top, frame } => return self.request_from_frame(url, lines, &top, &frame),
         };
         let page_url = format!("{}{PAGE_PATH}", site.origin().ascii_serialization());
         self.server.set_pages(vec![(PAGE_PATH.as_bytes().to_vec(), how.page(url).into_bytes())]);
@@ -149,9 +157,7 @@ impl ChromiumTarget {
         if let Some(script) = how.script() {
             self.cdp.rpc.events.clear();
             self.evaluate(script)?;
-            self.cdp
-                .wait_event(&self.session, "Page.loadEventFired", Instant::now() + STEP_TIMEOUT)
-                .map_err(|e| TargetError::failed(format!("loading {url} from {page_url}: {e}")))?;
+            self.wait_load(&format!("{url} from {page_url}"))?;
         }
         let mut received = self.server.take().into_iter();
         let _page = received.next();
@@ -164,6 +170,51 @@ impl ChromiumTarget {
         Ok(r.cookie)
     }
 
+    /// The `<img>` request to `url` from the document `frame` nested in a page on `top`'s
+    /// origin, answered with `lines`; the `Cookie` header the server received with it.
+    fn request_from_frame(&mut self, url: &str, lines: &[Vec<u8>], top: &url::Url, frame: &url::Url) -> Result<Option<Vec<u8>>, TargetError> {
+        let page_url = format!("{}{PAGE_PATH}", top.origin().ascii_serialization());
+        self.server.set_pages(vec![
+            (PAGE_PATH.as_bytes().to_vec(), frame_page(frame.as_str()).into_bytes()),
+            (FRAME_PATH.as_bytes().to_vec(), How::Image.page(url).into_bytes()),
+        ]);
+        let host = |u: &url::Url| u.host_str().unwrap_or_default().as_bytes().to_vec();
+        self.server.only_hosts(vec![host_of(url)?, host(top), host(frame)]);
+        self.server.plan(vec![Vec::new(), Vec::new(), lines.to_vec()]);
+        self.cdp.rpc.events.clear();
+        // The top-level load event waits for the frame's, which waits for its image.
+        self.load(&page_url)?;
+        let received = self.server.take();
+        let Some(r) = received.get(2) else {
+            return Err(TargetError::failed(format!("<img> to {url} from the frame {frame} in {page_url}: the server received {} of the 3 requests", received.len())));
+        };
+        if r.tls != url.to_ascii_lowercase().starts_with("https:") {
+            return Err(TargetError::Unsupported(format!("Chromium changed the scheme of {url} (mixed content from {frame})")));
+        }
+        Ok(r.cookie.clone())
+    }
+
+    /// Loads the document where a script step at `url` runs; the session to run it in (the
+    /// page's, or that of the out-of-process frame of a page on `top`'s origin that holds the
+    /// document at `url`).
+    fn script_document(&mut self, url: &str, top: Option<&url::Url>) -> Result<String, TargetError> {
+        let Some(top) = top else {
+            self.navigate(url, &[])?;
+            return Ok(self.session.clone());
+        };
+        let page_url = format!("{}{PAGE_PATH}", top.origin().ascii_serialization());
+        self.server.set_pages(vec![(PAGE_PATH.as_bytes().to_vec(), frame_page(url).into_bytes())]);
+        self.server.only_hosts(vec![host_of(url)?, top.host_str().unwrap_or_default().as_bytes().to_vec()]);
+        self.server.plan(vec![Vec::new(), Vec::new()]);
+        self.cdp.rpc.events.clear();
+        self.frames.clear();
+        self.load(&page_url)?;
+        if self.server.take().len() < 2 {
+            return Err(TargetError::failed(format!("the frame {url} in {page_url}: the server received no request for it")));
+        }
+        self.frames.last().cloned().ok_or_else(|| TargetError::failed(format!("the frame {url} in {page_url}: no out-of-process frame was attached")))
+    }
+
     /// Navigates the page to `url` and waits for its load event.
     fn load(&mut self, url: &str) -> Result<(), TargetError> {
         let r = self.cdp.call(Some(&self.session), "Page.navigate", json!({ "url": url })).map_err(TargetError::failed)?;
@@ -173,10 +224,37 @@ impl ChromiumTarget {
         if r.get("loaderId").is_none() {
             return Err(TargetError::Unsupported(format!("navigating to {url} stays in the same document: no request is made")));
         }
-        self.cdp
-            .wait_event(&self.session, "Page.loadEventFired", Instant::now() + STEP_TIMEOUT)
-            .map_err(|e| TargetError::failed(format!("loading {url}: {e}")))?;
-        Ok(())
+        self.wait_load(url)
+    }
+
+    /// Waits for the page's load event. Meanwhile each frame the page's session attaches (an
+    /// out-of-process frame, paused before its document loads) gets the case's cookie controls
+    /// (a frame's requests and `document.cookie` follow its own session's, not the page's) and
+    /// is resumed; the frames' sessions are kept in `self.frames`.
+    fn wait_load(&mut self, what: &str) -> Result<(), TargetError> {
+        let deadline = Instant::now() + STEP_TIMEOUT;
+        let session = self.session.clone();
+        loop {
+            let v = self
+                .cdp
+                .rpc
+                .wait_event(
+                    |v| v["sessionId"] == session.as_str() && (v["method"] == "Page.loadEventFired" || v["method"] == "Target.attachedToTarget"),
+                    deadline,
+                )
+                .map_err(|_| TargetError::failed(format!("loading {what}: no Page.loadEventFired in time")))?;
+            if v["method"] == "Page.loadEventFired" {
+                return Ok(());
+            }
+            let child = v["params"]["sessionId"].as_str().ok_or_else(|| TargetError::failed(format!("Target.attachedToTarget without a sessionId: {v}")))?.to_owned();
+            // The controls apply only where the Network domain is enabled.
+            self.cdp.call(Some(&child), "Network.enable", json!({})).map_err(TargetError::failed)?;
+            self.cdp.call(Some(&child), "Network.setCookieControls", cookie_controls(self.block)).map_err(TargetError::failed)?;
+            self.cdp.call(Some(&child), "Runtime.runIfWaitingForDebugger", json!({})).map_err(TargetError::failed)?;
+            if v["params"]["targetInfo"]["type"] == "iframe" {
+                self.frames.push(child);
+            }
+        }
     }
 
     /// Navigates the page to `url` with the response carrying `lines`; the `Cookie` header of
@@ -195,9 +273,15 @@ impl ChromiumTarget {
     }
 
     fn evaluate(&mut self, expression: &str) -> Result<Value, TargetError> {
+        let session = self.session.clone();
+        self.evaluate_in(&session, expression)
+    }
+
+    /// Runs `expression` in the main document of the target of `session`; its value.
+    fn evaluate_in(&mut self, session: &str, expression: &str) -> Result<Value, TargetError> {
         let r = self
             .cdp
-            .call(Some(&self.session), "Runtime.evaluate", json!({ "expression": expression, "returnByValue": true }))
+            .call(Some(session), "Runtime.evaluate", json!({ "expression": expression, "returnByValue": true }))
             .map_err(TargetError::failed)?;
         if let Some(ex) = r.get("exceptionDetails") {
             return Err(TargetError::failed(format!("{expression}: {ex}")));
@@ -261,8 +345,9 @@ fn host_of(url: &str) -> Result<Vec<u8>, TargetError> {
     super::browser::host_of("Chromium", url)
 }
 
-/// What the shared request routing may ask of Chromium (no frames yet).
-const CHROMIUM: Browser = Browser { name: "Chromium", check_url, frames: false };
+/// What the shared request routing may ask of Chromium: frames included (out-of-process
+/// frames, reached over auto-attached DevTools sessions).
+const CHROMIUM: Browser = Browser { name: "Chromium", check_url, frames: true };
 
 /// The browser keeps the URL's port, and the server listens on 80 and 443 only.
 fn check_url(url: &str) -> Result<(), TargetError> {
@@ -306,13 +391,8 @@ impl Target for ChromiumTarget {
                 return Err(TargetError::Unsupported("Chromium has no policy that partitions every third-party cookie".to_owned()))
             }
         };
-        self.cdp
-            .call(
-                Some(&self.session),
-                "Network.setCookieControls",
-                json!({ "enableThirdPartyCookieRestriction": block, "disableThirdPartyCookieMetadata": false, "disableThirdPartyCookieHeuristics": false }),
-            )
-            .map_err(TargetError::failed)?;
+        self.cdp.call(Some(&self.session), "Network.setCookieControls", cookie_controls(block)).map_err(TargetError::failed)?;
+        self.block = block;
         Ok(())
     }
 
@@ -331,14 +411,17 @@ impl Target for ChromiumTarget {
             }
             return self.request(url, lines, ctx).map(|_| ());
         }
-        check_script_context(url, ctx)?;
-        self.navigate(url, &[])?;
+        let top = script_frame(&CHROMIUM, url, ctx)?;
+        let session = self.script_document(url, top.as_ref())?;
         for line in lines {
             let text = std::str::from_utf8(line)
                 .map_err(|_| TargetError::Unsupported("document.cookie takes a string: this assignment is not UTF-8".to_owned()))?;
             let literal = serde_json::to_string(text).map_err(TargetError::failed)?;
-            self.evaluate(&format!("document.cookie = {literal}"))?;
+            self.evaluate_in(&session, &format!("document.cookie = {literal}"))?;
         }
+        // The setter does not wait for the store (observed once: the next navigation went
+        // without the cookie); the getter's round trip on the same pipe comes after the sets.
+        self.evaluate_in(&session, "document.cookie")?;
         Ok(())
     }
 
@@ -347,9 +430,9 @@ impl Target for ChromiumTarget {
         if ctx.api == Api::Http {
             return self.request(url, &[], ctx);
         }
-        check_script_context(url, ctx)?;
-        self.navigate(url, &[])?;
-        match self.evaluate("document.cookie")? {
+        let top = script_frame(&CHROMIUM, url, ctx)?;
+        let session = self.script_document(url, top.as_ref())?;
+        match self.evaluate_in(&session, "document.cookie")? {
             Value::String(s) if s.is_empty() => Ok(None),
             Value::String(s) => Ok(Some(s.into_bytes())),
             other => Err(TargetError::failed(format!("document.cookie returned {other}"))),
@@ -407,6 +490,11 @@ fn stored_cookie(c: &Value) -> Result<StoredCookie, TargetError> {
     })
 }
 
+/// `Network.setCookieControls`: third-party cookies blocked or allowed, nothing else changed.
+fn cookie_controls(block: bool) -> Value {
+    json!({ "enableThirdPartyCookieRestriction": block, "disableThirdPartyCookieMetadata": false, "disableThirdPartyCookieHeuristics": false })
+}
+
 /// A DevTools protocol connection: calls by id (with an optional session), events queued
 /// until someone waits for them.
 struct Cdp {
@@ -428,10 +516,6 @@ impl Cdp {
             return Err(format!("{method}: {err}"));
         }
         Ok(v.get("result").cloned().unwrap_or(Value::Null))
-    }
-
-    fn wait_event(&mut self, session: &str, method: &str, deadline: Instant) -> Result<Value, String> {
-        self.rpc.wait_event(|v| v["method"] == method && v["sessionId"] == session, deadline).map_err(|_| format!("no {method} in time"))
     }
 }
 
@@ -460,6 +544,23 @@ mod tests {
         assert!(check_url("http://a.example:80/").is_ok());
         assert!(matches!(check_url("http://a.example:8888/"), Err(TargetError::Unsupported(_))));
         assert!(matches!(check_url("wss://a.example/"), Err(TargetError::Unsupported(_))));
+    }
+
+    #[test]
+    fn opaque_sites_are_cross_site_frames_on_ports_80_and_443() {
+        let ctx = Context {
+            site_for_cookies: reference_jar::SiteForCookies::Opaque,
+            top_level: Some("https://top-a.example/".to_owned()),
+            ..Context::default()
+        };
+        let Ok(Route::FromFrame { top, frame }) = route(&CHROMIUM, "https://widget.example/api", &ctx) else { panic!() };
+        assert_eq!((top.as_str(), frame.as_str()), ("https://top-a.example/", "https://widget.example/__cookie_conformance/frame"));
+        assert!(matches!(route(&CHROMIUM, "https://widget.example:8443/", &ctx), Err(TargetError::Unsupported(_))));
+        let mut script = ctx.clone();
+        script.api = Api::NonHttp;
+        assert_eq!(script_frame(&CHROMIUM, "https://widget.example/", &script).unwrap().map(|u| u.to_string()).as_deref(), Some("https://top-a.example/"));
+        assert_eq!(cookie_controls(true)["enableThirdPartyCookieRestriction"], true);
+        assert_eq!(cookie_controls(false)["enableThirdPartyCookieRestriction"], false);
     }
 
     #[test]
