@@ -232,11 +232,10 @@ def run_batch(session, body):
 
 
 def package_version():
-    """libsoup's own version and Debian's package version, which run.sh reads with dpkg-query
-    before preloading libfaketime (the package carries security fixes that change parsing, e.g.
-    the NUL refusal)."""
-    deb = os.environ.get("LIBSOUP_DEB_VERSION", "")
-    return f"{soupjar.version()} (Debian {deb})" if deb else soupjar.version()
+    """libsoup's own version. Debian's package version (run.sh reads it with dpkg-query before
+    preloading libfaketime; the package carries security fixes that change parsing, e.g. the NUL
+    refusal) is reported in `runtime`."""
+    return soupjar.version()
 
 
 def psl_version():
@@ -255,7 +254,9 @@ def info():
         "name": NAME,
         "library": "libsoup (SoupCookieJar)",
         "version": VERSION,
-        "runtime": f"CPython {platform.python_version()} (ctypes on Debian's libsoup-3.0.so.0), libpsl {psl_version()}",
+        "runtime": f"CPython {platform.python_version()} (ctypes on Debian's libsoup-3.0.so.0"
+        + (f", package {os.environ['LIBSOUP_DEB_VERSION']}" if os.environ.get("LIBSOUP_DEB_VERSION") else "")
+        + f"), libpsl {psl_version()}",
         "configuration": "Soup.Session with a default Soup.CookieJar() session feature (accept-policy ALWAYS): "
         "get_cookie_list_with_same_site_info + cookies_to_cookie_header when a message starts, "
         "soup_headers_parse_response + cookies_from_response + add_cookie_full(uri, first_party) on its "

@@ -226,9 +226,9 @@ public final class Adapter {
         return obj(
                 "protocol", PROTOCOL,
                 "name", "java-httpclient5",
-                "library", "Apache HttpClient 5 (Debian libhttpclient5-java)",
+                "library", "Apache HttpClient",
                 "version", libraryVersion(),
-                "runtime", System.getProperty("java.vm.name") + " " + Runtime.version(),
+                "runtime", System.getProperty("java.vm.name") + " " + Runtime.version() + ", Debian libhttpclient5-java",
                 "configuration", "HttpClients.custom().build() defaults: BasicCookieStore, CookieSpecSupport.createDefault() "
                         + "registry, RequestConfig.DEFAULT (cookie spec null = strict: RFC6265StrictSpec), "
                         + "PublicSuffixMatcherLoader.getDefault() (Debian's jar lacks the bundled list: a matcher "

@@ -186,8 +186,8 @@ public final class Adapter {
                 "protocol", PROTOCOL,
                 "name", "java-okhttp",
                 "library", "OkHttp (okhttp3) with JavaNetCookieJar",
-                "version", okhttp3.internal.Version.userAgent().replace("okhttp/", "") + " (Debian libokhttp-java), okio 1.16.0",
-                "runtime", System.getProperty("java.vm.name") + " " + Runtime.version(),
+                "version", okhttp3.internal.Version.userAgent().replace("okhttp/", ""),
+                "runtime", System.getProperty("java.vm.name") + " " + Runtime.version() + ", okio 1.16.0, Debian libokhttp-java",
                 "configuration", "OkHttpClient cookie path: OkHttp's BridgeInterceptor with "
                         + "cookieJar(new JavaNetCookieJar(new CookieManager())) (CookiePolicy.ACCEPT_ORIGINAL_SERVER, "
                         + "in-memory CookieStore); responses read by OkHttp's Http1Codec (UTF-8 header lines); "

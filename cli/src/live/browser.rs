@@ -132,8 +132,6 @@ pub(crate) struct Browser {
     pub(crate) name: &'static str,
     /// Refuses the URLs (of a request, a client's site, a top-level document) it cannot load.
     pub(crate) check_url: fn(&str) -> Result<(), TargetError>,
-    /// Documents nested in cross-site frames: an opaque site for cookies under a `top_level`.
-    pub(crate) frames: bool,
 }
 
 /// How a request is made.
@@ -176,7 +174,7 @@ fn frame_for(url: &url::Url, top: &url::Url) -> Result<url::Url, TargetError> {
 /// document at `url`, `Some(top)` in a document at `url` nested in a frame of a page on
 /// `top` (an opaque site for cookies).
 pub(crate) fn script_frame(b: &Browser, url: &str, ctx: &Context) -> Result<Option<url::Url>, TargetError> {
-    let (SiteForCookies::Opaque, Some(top), true) = (&ctx.site_for_cookies, &ctx.top_level, b.frames) else {
+    let (SiteForCookies::Opaque, Some(top)) = (&ctx.site_for_cookies, &ctx.top_level) else {
         check_script_context(url, ctx)?;
         return Ok(None);
     };
@@ -233,10 +231,8 @@ pub(crate) fn route(b: &Browser, url: &str, ctx: &Context) -> Result<Route, Targ
         SiteForCookies::NoClient => {
             return Err(TargetError::Unsupported(format!("the {browser} target makes requests without a client by address-bar navigation (GET), not {method}")))
         }
-        SiteForCookies::Opaque if b.frames => return frame_route(b, url, ctx),
-        SiteForCookies::Opaque => {
-            return Err(TargetError::Unsupported(format!("the {browser} target does not produce an opaque site for cookies (a cross-site frame) yet")))
-        }
+        // Documents nested in cross-site frames: an opaque site for cookies under a `top_level`.
+        SiteForCookies::Opaque => return frame_route(b, url, ctx),
         SiteForCookies::Origin(s) => s,
     };
     check_url(site)?;
@@ -306,39 +302,36 @@ mod tests {
         Ok(())
     }
 
-    const TEST: Browser = Browser { name: "Test", check_url: any, frames: false };
-    const FRAMES: Browser = Browser { name: "Test", check_url: any, frames: true };
+    const TEST: Browser = Browser { name: "Test", check_url: any };
 
     fn opaque_under(top: &str) -> Context {
         Context { site_for_cookies: SiteForCookies::Opaque, top_level: Some(top.to_owned()), ..Context::default() }
     }
 
     #[test]
-    fn opaque_sites_route_to_a_cross_site_frame_when_the_browser_has_frames() {
+    fn opaque_sites_route_to_a_cross_site_frame() {
         let ctx = opaque_under("https://top-a.example/");
-        assert!(matches!(route(&TEST, "https://widget.example/api", &ctx), Err(TargetError::Unsupported(_))));
-        let Ok(Route::FromFrame { top, frame }) = route(&FRAMES, "https://widget.example/api", &ctx) else { panic!() };
+        let Ok(Route::FromFrame { top, frame }) = route(&TEST, "https://widget.example/api", &ctx) else { panic!() };
         assert_eq!((top.as_str(), frame.as_str()), ("https://top-a.example/", "https://widget.example/__cookie_conformance/frame"));
         // Same-site with the top-level page: the frame goes elsewhere to make the context opaque.
-        let Ok(Route::FromFrame { frame, .. }) = route(&FRAMES, "https://www.top-a.example/", &ctx) else { panic!() };
+        let Ok(Route::FromFrame { frame, .. }) = route(&TEST, "https://www.top-a.example/", &ctx) else { panic!() };
         assert_eq!(frame.as_str(), "https://frame.cookie-conformance.example/__cookie_conformance/frame");
-        assert!(matches!(route(&FRAMES, "http://widget.example/", &ctx), Err(TargetError::Unsupported(_))));
+        assert!(matches!(route(&TEST, "http://widget.example/", &ctx), Err(TargetError::Unsupported(_))));
         let mut nav = ctx.clone();
         nav.top_level_navigation = true;
-        assert!(matches!(route(&FRAMES, "https://widget.example/", &nav), Err(TargetError::Unsupported(_))));
+        assert!(matches!(route(&TEST, "https://widget.example/", &nav), Err(TargetError::Unsupported(_))));
         let mut no_top = ctx.clone();
         no_top.top_level = None;
-        assert!(matches!(route(&FRAMES, "https://widget.example/", &no_top), Err(TargetError::Unsupported(_))));
+        assert!(matches!(route(&TEST, "https://widget.example/", &no_top), Err(TargetError::Unsupported(_))));
     }
 
     #[test]
     fn script_in_an_opaque_context_runs_in_a_frame_of_the_top_level_page() {
         let mut ctx = opaque_under("https://top-a.example/");
         ctx.api = reference_jar::Api::NonHttp;
-        assert_eq!(script_frame(&FRAMES, "https://widget.example/", &ctx).unwrap().map(|u| u.to_string()).as_deref(), Some("https://top-a.example/"));
-        assert!(script_frame(&TEST, "https://widget.example/", &ctx).is_err());
-        assert!(script_frame(&FRAMES, "https://top-a.example/x", &ctx).is_err());
-        assert_eq!(script_frame(&FRAMES, "https://a.example/", &Context::default()).unwrap(), None);
+        assert_eq!(script_frame(&TEST, "https://widget.example/", &ctx).unwrap().map(|u| u.to_string()).as_deref(), Some("https://top-a.example/"));
+        assert!(script_frame(&TEST, "https://top-a.example/x", &ctx).is_err());
+        assert_eq!(script_frame(&TEST, "https://a.example/", &Context::default()).unwrap(), None);
         assert!(frame_page("https://w.example/?a&b").contains("<iframe src=\"https://w.example/?a&amp;b\">"));
     }
 

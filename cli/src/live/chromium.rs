@@ -345,9 +345,9 @@ fn host_of(url: &str) -> Result<Vec<u8>, TargetError> {
     super::browser::host_of("Chromium", url)
 }
 
-/// What the shared request routing may ask of Chromium: frames included (out-of-process
-/// frames, reached over auto-attached DevTools sessions).
-const CHROMIUM: Browser = Browser { name: "Chromium", check_url, frames: true };
+/// What the shared request routing may ask of Chromium (frames are out-of-process, reached
+/// over auto-attached DevTools sessions).
+const CHROMIUM: Browser = Browser { name: "Chromium", check_url };
 
 /// The browser keeps the URL's port, and the server listens on 80 and 443 only.
 fn check_url(url: &str) -> Result<(), TargetError> {

@@ -513,8 +513,8 @@ fn without_fragment(url: &str) -> String {
     url.split('#').next().unwrap_or(url).to_owned()
 }
 
-/// What the shared request routing may ask of Firefox: frames included.
-const FIREFOX: Browser = Browser { name: "Firefox", check_url, frames: true };
+/// What the shared request routing may ask of Firefox.
+const FIREFOX: Browser = Browser { name: "Firefox", check_url };
 
 /// Through the proxy every host and port reaches the server; other schemes do not.
 fn check_url(url: &str) -> Result<(), TargetError> {
