@@ -138,7 +138,6 @@ impl CookieStoreTarget {
     }
 }
 
-/// reqwest gives its jar parsed `url::Url`s; a URL that does not parse never reaches it.
 /// Header fields of a response hyper's client accepts by default (hyper's `DEFAULT_MAX_HEADERS`).
 const HYPER_MAX_HEADERS: usize = 100;
 
@@ -163,6 +162,8 @@ fn delivered(lines: &[Vec<u8>]) -> Result<Vec<Vec<u8>>, TargetError> {
     Ok(response.headers.iter().filter(|h| h.name.eq_ignore_ascii_case("set-cookie")).map(|h| h.value.to_vec()).collect())
 }
 
+/// reqwest gives its jar parsed `url::Url`s; a URL that does not parse never reaches it, nor
+/// does one of a scheme reqwest has no client for.
 fn parse_url(url: &str) -> Result<url::Url, TargetError> {
     let url = url::Url::parse(url)
         .map_err(|e| TargetError::Unsupported(format!("reqwest cannot request `{url}` (the URL does not parse: {e})")))?;

@@ -40,11 +40,11 @@ pub static REGISTRY: &[TargetEntry] = &[TargetEntry {
     build: || Ok(Box::new(crate::live::WgetTarget::new()?)),
 }, TargetEntry {
     name: "chromium",
-    description: "headless Chromium over the DevTools protocol, live against a loopback server on ports 80/443 (root; real clock; cross-site link, form POST and <img> requests)",
+    description: "headless Chromium over the DevTools protocol, live against a loopback server on ports 80/443 (root; real clock; cross-site link, form POST, <img> and frame requests; third_party block)",
     build: || Ok(Box::new(crate::live::ChromiumTarget::new()?)),
 }, TargetEntry {
     name: "firefox",
-    description: "headless Firefox ESR over WebDriver BiDi, live with the loopback server as its proxy (any port, no root; real clock; cross-site link, form POST and <img> requests; third_party allow/block/partition)",
+    description: "headless Firefox ESR over WebDriver BiDi, live with the loopback server as its proxy (any port, no root; real clock; cross-site link, form POST, <img> and frame requests; third_party allow/block/partition)",
     build: || Ok(Box::new(crate::live::FirefoxTarget::new()?)),
 }];
 
