@@ -2,10 +2,7 @@
 # preloads libfaketime with a clock file of this process's own. The file is created, opened on
 # fd 3 and unlinked at once: libfaketime and FakeClock.java reach it as /proc/<pid>/fd/3, and it
 # disappears with the process however that ends (the runner SIGKILLs live clients).
-# libfaketimeMT, the thread-safe build: with the plain one, measured under a JVM (the
-# java-cookiemanager adapter), about one clock read in 200-300k by a thread racing another
-# returned the real or the previous time; the MT build showed none in 1.2 million.
-FAKETIME_LIB=/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1
+FAKETIME_LIB=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
 if [ ! -f "$FAKETIME_LIB" ]; then
   echo "java-httpclient5: $FAKETIME_LIB missing (run install.sh)" >&2
   exit 1

@@ -47,7 +47,7 @@ import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.util.TimeValue;
 
 public class Repro {
-    static final String FAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1";
+    static final String FAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
     static final List<Integer> DIVERGED = new ArrayList<>();
     static final BasicCookieStore STORE = new BasicCookieStore(); // the builder's default store
     static final Wire WIRE = new Wire();

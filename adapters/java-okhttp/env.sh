@@ -3,10 +3,7 @@
 JAVA=/usr/lib/jvm/java-17-openjdk-amd64/bin/java
 # The library's jars: `classpath` (one line), also read by the reproducers' test.
 CP="build:$(cat classpath)"
-# libfaketimeMT, the thread-safe build: with the plain one, measured under a JVM (the
-# java-cookiemanager adapter), about one clock read in 200-300k by a thread racing another
-# returned the real or the previous time; the MT build showed none in 1.2 million.
-FAKETIME_LIB=/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1
+FAKETIME_LIB=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
 if [ ! -f "$FAKETIME_LIB" ] || [ ! -f build/Adapter.class ]; then
   echo "java-okhttp: not installed ($FAKETIME_LIB or build/ missing): run install.sh" >&2
   exit 1

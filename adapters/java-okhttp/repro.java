@@ -38,7 +38,7 @@ import okhttp3.internal.http1.Http1Codec;
 import okio.Buffer;
 
 public class Repro {
-    static final String FAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1";
+    static final String FAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
     static final CookieManager MANAGER = new CookieManager(); // CookiePolicy.ACCEPT_ORIGINAL_SERVER
     static final BridgeInterceptor BRIDGE = new BridgeInterceptor(new JavaNetCookieJar(MANAGER));
     static final List<Integer> DIVERGED = new ArrayList<>();

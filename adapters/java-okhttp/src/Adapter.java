@@ -91,6 +91,7 @@ public final class Adapter {
             Object now = op.get("now");
             if (now != null && !(now instanceof Long)) throw bad("`now` is not an integer");
             synchronized (LOCK) {
+                if (name.equals("reset")) Clock.forget();
                 Clock.set((Long) now); // stays until an operation with another `now` (Clock)
                 switch (name) {
                     case "reset": return reset(op);

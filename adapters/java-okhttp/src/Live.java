@@ -154,6 +154,7 @@ public final class Live {
             String out;
             switch (String.valueOf(op.get("op"))) {
                 case "reset":
+                    Clock.forget();
                     client.connectionPool().evictAll();
                     client = newClient();
                     out = answer("ok", true, "virtual_clock", Clock.available());

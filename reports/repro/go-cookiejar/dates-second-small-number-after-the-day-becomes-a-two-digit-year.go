@@ -1,12 +1,12 @@
 // Reproducer: dates::second small number after the day becomes a two-digit year [rfc6265bis] on go-cookiejar
 //
 // Library:  net/http/cookiejar (Go standard library) go1.19.8
-// Target:   net/http/cookiejar (Go standard library) go1.19.8 (Debian golang-go), golang.org/x/net 0.7.0 (Debian), through its adapter (adapters/targets.yaml)
+// Target:   net/http/cookiejar (Go standard library) go1.19.8 (Debian golang-go), golang.org/x/net 0.7.0 (Debian), as net/http.Client with net/http/cookiejar and x/net/publicsuffix drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/dates/tokens.yaml:137 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.1.1 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 //           RFC 6265bis-22 §5.1.1 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 //
-// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-06T22:07:17Z): xfail, at step 3
+// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T00:50:47Z): xfail, at step 3
 //   observed: Cookie: "a=new"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): readSetCookies parses Expires only with time.RFC1123 and `Mon, 02-Jan-2006 15:04:05 MST` (four-digit year, weekday and zone required); this date fails both, Expires stays zero and the cookie is kept as a session cookie instead of being expired

@@ -1,12 +1,12 @@
 // Reproducer: domain::RFC 6265 ignores an empty Domain so an earlier valid Domain stays [rfc6265] on go-cookiejar
 //
 // Library:  net/http/cookiejar (Go standard library) go1.19.8
-// Target:   net/http/cookiejar (Go standard library) go1.19.8 (Debian golang-go), golang.org/x/net 0.7.0 (Debian), through its adapter (adapters/targets.yaml)
+// Target:   net/http/cookiejar (Go standard library) go1.19.8 (Debian golang-go), golang.org/x/net 0.7.0 (Debian), as net/http.Client with net/http/cookiejar and x/net/publicsuffix drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/domain/domain-attribute.yaml:101 (cookie-conformance corpus)
 // Spec:     rfc6265 5.2.3
 //           rfc6265 5.3 step 4
 //
-// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-06T22:07:17Z): xfail, at step 2
+// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T00:50:47Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=b"
 // Known divergence (expected-failures file): readSetCookies assigns the last Domain attribute even when it is empty, so the cookie becomes host-only for www.example.com (RFC 6265 ignores an empty Domain and keeps the earlier one)

@@ -1,12 +1,12 @@
 // Reproducer: fuzz-found::fuzz-found: a dash-separated cookie-date with a two-digit year and no zone is parsed [rfc6265bis] on go-cookiejar
 //
 // Library:  net/http/cookiejar (Go standard library) go1.19.8
-// Target:   net/http/cookiejar (Go standard library) go1.19.8 (Debian golang-go), golang.org/x/net 0.7.0 (Debian), through its adapter (adapters/targets.yaml)
+// Target:   net/http/cookiejar (Go standard library) go1.19.8 (Debian golang-go), golang.org/x/net 0.7.0 (Debian), as net/http.Client with net/http/cookiejar and x/net/publicsuffix drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/fuzz-found/parse-f724a819.yaml:5 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.1.1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 //           RFC 6265bis-22 §5.6.1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.1
 //
-// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-06T22:07:17Z): xfail, at step 2
+// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T00:50:47Z): xfail, at step 2
 //   observed: Cookie: "a="
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): readSetCookies parses Expires only with time.RFC1123 and `Mon, 02-Jan-2006 15:04:05 MST` (weekday, four-digit year, two-digit time fields and a zone required); `1-jan-70 8:0:0` fails both, Expires stays zero and a= is a session cookie instead of expiring at once

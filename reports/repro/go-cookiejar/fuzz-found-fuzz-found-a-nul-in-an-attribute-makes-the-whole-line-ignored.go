@@ -1,12 +1,12 @@
 // Reproducer: fuzz-found::fuzz-found: a NUL in an attribute makes the whole line ignored [rfc6265bis] on go-cookiejar
 //
 // Library:  net/http/cookiejar (Go standard library) go1.19.8
-// Target:   net/http/cookiejar (Go standard library) go1.19.8 (Debian golang-go), golang.org/x/net 0.7.0 (Debian), through its adapter (adapters/targets.yaml)
+// Target:   net/http/cookiejar (Go standard library) go1.19.8 (Debian golang-go), golang.org/x/net 0.7.0 (Debian), as net/http.Client with net/http/cookiejar and x/net/publicsuffix drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/fuzz-found/jar-f79c15f8.yaml:5 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 // Security: jar-desync: the jar parses Set-Cookie otherwise than servers and browsers (§5.6)
 //
-// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-06T22:07:17Z): xfail, at step 2
+// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T00:50:47Z): xfail, at step 2
 //   observed: Cookie: "d="
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): Go never rejects a line for a control character in its attributes (§5.6 step 1): the attribute made of a NUL is no known attribute name and is ignored, and d= is stored

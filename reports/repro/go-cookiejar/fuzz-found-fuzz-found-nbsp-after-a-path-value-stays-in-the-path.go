@@ -1,12 +1,12 @@
 // Reproducer: fuzz-found::fuzz-found: NBSP after a Path value stays in the path [rfc6265bis] on go-cookiejar
 //
 // Library:  net/http/cookiejar (Go standard library) go1.19.8
-// Target:   net/http/cookiejar (Go standard library) go1.19.8 (Debian golang-go), golang.org/x/net 0.7.0 (Debian), through its adapter (adapters/targets.yaml)
+// Target:   net/http/cookiejar (Go standard library) go1.19.8 (Debian golang-go), golang.org/x/net 0.7.0 (Debian), as net/http.Client with net/http/cookiejar and x/net/publicsuffix drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/fuzz-found/jar-4247f450.yaml:5 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.6.4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.4
 //           RFC 6265bis-22 §5.1.4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.4
 //
-// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-06T22:07:17Z): xfail, at step 2
+// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T00:50:47Z): xfail, at step 2
 //   observed: Cookie: "n="
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): readSetCookies ignores the Path attribute /<U+00A0> (parseCookieValue refuses its non-ASCII octets, so it goes to Cookie.Unparsed), so the cookie gets the default-path / and is sent to /

@@ -1,13 +1,13 @@
 // Reproducer: nameless::nameless value __host- in lower case is rejected [rfc6265bis] on go-cookiejar
 //
 // Library:  net/http/cookiejar (Go standard library) go1.19.8
-// Target:   net/http/cookiejar (Go standard library) go1.19.8 (Debian golang-go), golang.org/x/net 0.7.0 (Debian), through its adapter (adapters/targets.yaml)
+// Target:   net/http/cookiejar (Go standard library) go1.19.8 (Debian golang-go), golang.org/x/net 0.7.0 (Debian), as net/http.Client with net/http/cookiejar and x/net/publicsuffix drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/nameless/prefix-lookalike-values.yaml:71 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.7 step 22  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: prefix-bypass: a __Secure-/__Host- cookie stored without its guarantees (§5.4, §5.7 steps 20-22)
 //           serialization-collision: a nameless cookie serialized as another one, e.g. =__Host-a=b (§5.7 step 22)
 //
-// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-06T22:07:17Z): xfail, at step 3
+// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T00:50:47Z): xfail, at step 3
 //   observed: (no Cookie header)
 //   expected: Cookie: "x"
 // Known divergence (expected-failures file): Go never stores nameless cookies: readSetCookies skips a Set-Cookie whose pair has no '=' or whose name is empty (isCookieNameValid), so `b`, `=b` and the case's nameless cookies are all dropped

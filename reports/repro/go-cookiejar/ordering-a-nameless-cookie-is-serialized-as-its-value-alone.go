@@ -1,12 +1,12 @@
 // Reproducer: ordering::a nameless cookie is serialized as its value alone [rfc6265bis] on go-cookiejar
 //
 // Library:  net/http/cookiejar (Go standard library) go1.19.8
-// Target:   net/http/cookiejar (Go standard library) go1.19.8 (Debian golang-go), golang.org/x/net 0.7.0 (Debian), through its adapter (adapters/targets.yaml)
+// Target:   net/http/cookiejar (Go standard library) go1.19.8 (Debian golang-go), golang.org/x/net 0.7.0 (Debian), as net/http.Client with net/http/cookiejar and x/net/publicsuffix drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/ordering/serialization.yaml:25 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.6 step 3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 //           RFC 6265bis-22 §5.8.3 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 //
-// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-06T22:07:17Z): xfail, at step 2
+// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T00:50:47Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "lonely"
 // Known divergence (expected-failures file): Go never stores nameless cookies: readSetCookies skips a Set-Cookie whose pair has no '=' or whose name is empty (isCookieNameValid), so `b`, `=b` and the case's nameless cookies are all dropped

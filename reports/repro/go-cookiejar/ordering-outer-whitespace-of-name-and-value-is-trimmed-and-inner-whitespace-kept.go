@@ -1,12 +1,12 @@
 // Reproducer: ordering::outer whitespace of name and value is trimmed and inner whitespace kept [rfc6265bis] on go-cookiejar
 //
 // Library:  net/http/cookiejar (Go standard library) go1.19.8
-// Target:   net/http/cookiejar (Go standard library) go1.19.8 (Debian golang-go), golang.org/x/net 0.7.0 (Debian), through its adapter (adapters/targets.yaml)
+// Target:   net/http/cookiejar (Go standard library) go1.19.8 (Debian golang-go), golang.org/x/net 0.7.0 (Debian), as net/http.Client with net/http/cookiejar and x/net/publicsuffix drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/ordering/serialization.yaml:68 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.6 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 //           RFC 6265bis-22 §5.8.3 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 //
-// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-06T22:07:17Z): xfail, at step 2
+// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T00:50:47Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "my name=a  b"
 // Known divergence (expected-failures file): readSetCookies drops the line: the cookie name (everything before the first '=', after only the whole line is trimmed) must be a non-empty RFC 2616 token (isCookieNameValid), so names with spaces, tabs, quotes, separators or non-ASCII bytes, and nameless cookies, are refused

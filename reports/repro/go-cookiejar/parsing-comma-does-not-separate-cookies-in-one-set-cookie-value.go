@@ -1,13 +1,13 @@
 // Reproducer: parsing::comma does not separate cookies in one Set-Cookie value [rfc6265bis] on go-cookiejar
 //
 // Library:  net/http/cookiejar (Go standard library) go1.19.8
-// Target:   net/http/cookiejar (Go standard library) go1.19.8 (Debian golang-go), golang.org/x/net 0.7.0 (Debian), through its adapter (adapters/targets.yaml)
+// Target:   net/http/cookiejar (Go standard library) go1.19.8 (Debian golang-go), golang.org/x/net 0.7.0 (Debian), as net/http.Client with net/http/cookiejar and x/net/publicsuffix drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/parsing/name-value-split.yaml:56 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.6 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 //           RFC 6265bis-22 §5.6 step 3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 // Security: jar-desync: the jar parses Set-Cookie otherwise than servers and browsers (§5.6)
 //
-// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-06T22:07:17Z): xfail, at step 2
+// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T00:50:47Z): xfail, at step 2
 //   observed: Cookie: "a=\"b, c=d\""
 //   expected: Cookie: "a=b, c=d"
 // Known divergence (expected-failures file): http.Request.AddCookie writes the value through sanitizeCookieValue, which wraps a value containing a space or a comma in double quotes, so the Cookie header does not carry the value verbatim

@@ -1,11 +1,11 @@
 // Reproducer: parsing::Max-Age hugely negative expires the cookie at once [rfc6265bis] on go-cookiejar
 //
 // Library:  net/http/cookiejar (Go standard library) go1.19.8
-// Target:   net/http/cookiejar (Go standard library) go1.19.8 (Debian golang-go), golang.org/x/net 0.7.0 (Debian), through its adapter (adapters/targets.yaml)
+// Target:   net/http/cookiejar (Go standard library) go1.19.8 (Debian golang-go), golang.org/x/net 0.7.0 (Debian), as net/http.Client with net/http/cookiejar and x/net/publicsuffix drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/parsing/max-age.yaml:113 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.6.2 step 7  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.2
 //
-// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-06T22:07:17Z): xfail, at step 3
+// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T00:50:47Z): xfail, at step 3
 //   observed: Cookie: "a=new"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): readSetCookies sets Max-Age only when strconv.Atoi succeeds; a value too large for an int is ignored, so the cookie stays a session cookie instead of expiring at once

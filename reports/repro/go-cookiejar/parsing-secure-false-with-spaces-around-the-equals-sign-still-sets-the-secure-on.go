@@ -1,13 +1,13 @@
 // Reproducer: parsing::Secure = false with spaces around the equals sign still sets the secure-only-flag [rfc6265bis] on go-cookiejar
 //
 // Library:  net/http/cookiejar (Go standard library) go1.19.8
-// Target:   net/http/cookiejar (Go standard library) go1.19.8 (Debian golang-go), golang.org/x/net 0.7.0 (Debian), through its adapter (adapters/targets.yaml)
+// Target:   net/http/cookiejar (Go standard library) go1.19.8 (Debian golang-go), golang.org/x/net 0.7.0 (Debian), as net/http.Client with net/http/cookiejar and x/net/publicsuffix drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/parsing/attribute-syntax.yaml:281 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.6 step 5  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 //           RFC 6265bis-22 §5.6.5  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.5
 // Security: cleartext-leak: a Secure cookie sent over http (§8.3, §5.8.3 step 3)
 //
-// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-06T22:07:17Z): xfail, at step 3
+// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T00:50:47Z): xfail, at step 3
 //   observed: Cookie: "a=b"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): readSetCookies splits an attribute at '=' without trimming the name, so `Path  ` / `Path\t` / `Secure ` is not a known attribute and is ignored (6265bis trims WSP around attribute names and values)

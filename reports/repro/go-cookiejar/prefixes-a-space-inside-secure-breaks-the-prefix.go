@@ -1,11 +1,11 @@
 // Reproducer: prefixes::a space inside __Secure - breaks the prefix [rfc6265bis] on go-cookiejar
 //
 // Library:  net/http/cookiejar (Go standard library) go1.19.8
-// Target:   net/http/cookiejar (Go standard library) go1.19.8 (Debian golang-go), golang.org/x/net 0.7.0 (Debian), through its adapter (adapters/targets.yaml)
+// Target:   net/http/cookiejar (Go standard library) go1.19.8 (Debian golang-go), golang.org/x/net 0.7.0 (Debian), as net/http.Client with net/http/cookiejar and x/net/publicsuffix drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/prefixes/not-a-prefix.yaml:40 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.7 step 20  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-06T22:07:17Z): xfail, at step 2
+// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T00:50:47Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "__Secure -id=1"
 // Known divergence (expected-failures file): readSetCookies drops the line: the cookie name (everything before the first '=', after only the whole line is trimmed) must be a non-empty RFC 2616 token (isCookieNameValid), so names with spaces, tabs, quotes, separators or non-ASCII bytes, and nameless cookies, are refused

@@ -1,12 +1,12 @@
 // Reproducer: prefixes::__Secure- cookie without Secure is rejected even from https [rfc6265bis] on go-cookiejar
 //
 // Library:  net/http/cookiejar (Go standard library) go1.19.8
-// Target:   net/http/cookiejar (Go standard library) go1.19.8 (Debian golang-go), golang.org/x/net 0.7.0 (Debian), through its adapter (adapters/targets.yaml)
+// Target:   net/http/cookiejar (Go standard library) go1.19.8 (Debian golang-go), golang.org/x/net 0.7.0 (Debian), as net/http.Client with net/http/cookiejar and x/net/publicsuffix drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/prefixes/secure-prefix.yaml:14 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.7 step 20  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: prefix-bypass: a __Secure-/__Host- cookie stored without its guarantees (§5.4, §5.7 steps 20-22)
 //
-// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-06T22:07:17Z): xfail, at step 2
+// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T00:50:47Z): xfail, at step 2
 //   observed: Cookie: "__Secure-id=1"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): Go's cookiejar implements no cookie name prefixes (§5.4): __Secure-/__Host- names are ordinary names

@@ -1,14 +1,14 @@
 // Reproducer: prefixes::spec 5.4 accepted example - __Secure- with Domain and Secure is rejected from http [rfc6265bis] on go-cookiejar
 //
 // Library:  net/http/cookiejar (Go standard library) go1.19.8
-// Target:   net/http/cookiejar (Go standard library) go1.19.8 (Debian golang-go), golang.org/x/net 0.7.0 (Debian), through its adapter (adapters/targets.yaml)
+// Target:   net/http/cookiejar (Go standard library) go1.19.8 (Debian golang-go), golang.org/x/net 0.7.0 (Debian), as net/http.Client with net/http/cookiejar and x/net/publicsuffix drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/prefixes/spec-examples.yaml:162 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.4
 //           RFC 6265bis-22 §5.7 step 20  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //           RFC 6265bis-22 §5.7 step 13  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: secure-overwrite: an insecure origin sets or replaces a Secure cookie (§8.6, §5.7 steps 13, 16)
 //
-// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-06T22:07:17Z): xfail, at step 2
+// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T00:50:47Z): xfail, at step 2
 //   observed: Cookie: "__Secure-SID=12345"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): Go's cookiejar implements no cookie name prefixes (§5.4): __Secure-/__Host- names are ordinary names

@@ -1,14 +1,14 @@
 // Reproducer: secure::a non-secure cookie from an http page uses its default-path for the overlay test [rfc6265bis] on go-cookiejar
 //
 // Library:  net/http/cookiejar (Go standard library) go1.19.8
-// Target:   net/http/cookiejar (Go standard library) go1.19.8 (Debian golang-go), golang.org/x/net 0.7.0 (Debian), through its adapter (adapters/targets.yaml)
+// Target:   net/http/cookiejar (Go standard library) go1.19.8 (Debian golang-go), golang.org/x/net 0.7.0 (Debian), as net/http.Client with net/http/cookiejar and x/net/publicsuffix drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/secure/leave-secure-alone.yaml:71 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.7 step 16  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //           RFC 6265bis-22 §5.1.4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.4
 // Security: secure-overwrite: an insecure origin sets or replaces a Secure cookie (§8.6, §5.7 steps 13, 16)
 //           cleartext-leak: a Secure cookie sent over http (§8.3, §5.8.3 step 3)
 //
-// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-06T22:07:17Z): xfail, at step 4
+// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T00:50:47Z): xfail, at step 4
 //   observed: Cookie: "a=evil; a=plain"
 //   expected: Cookie: "a=plain"
 // Known divergence (expected-failures file): Go 1.19's cookiejar has no secure-origin rules on set: it stores Secure cookies from http and lets an http response overwrite or delete a secure cookie (§5.7 steps 15-17); it only withholds Secure cookies from non-https requests

@@ -1,12 +1,12 @@
 // Reproducer: limits::name and value of 4097 octets are rejected and leave the old cookie [rfc6265bis] on java-cookiemanager
 //
 // Library:  java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1
-// Target:   java.net.CookieManager (JDK) OpenJDK 17 (Debian openjdk-17-jdk-headless), through its adapter (adapters/targets.yaml)
+// Target:   java.net.CookieManager (JDK) OpenJDK 17 (Debian openjdk-17-jdk-headless), as java.net.http.HttpClient with cookieHandler(new CookieManager()) drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/limits/name-value-size.yaml:12 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.6 step 5  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 //           RFC 6265bis-22 §5.7 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-06T22:07:17Z): xfail, at step 3
+// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T00:50:47Z): xfail, at step 3
 //   observed: Cookie: "a=vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv"
 //   expected: Cookie: "a=old"
 // Known divergence (expected-failures file): java.net.HttpCookie has no size limits: neither the 4096-octet name+value limit nor the 1024-octet attribute-value limit of §5.6 is applied
@@ -20,17 +20,38 @@
 // the jar diverges from the spec, 0 once it follows it.
 // Generated by: cookie-conformance repro --target java-cookiemanager 'limits::name and value of 4097 octets are rejected and leave the old cookie [rfc6265bis]'
 //
-// Run: java THIS_FILE   (JDK 11 or later, single-file source launch; tested on OpenJDK 17)
+// Run: java THIS_FILE   (OpenJDK 17, single-file source launch)
 //
-// The jar is driven as HttpURLConnection drives its CookieHandler: all Set-Cookie fields of a
-// response go to CookieManager.put(uri, responseHeaders) in one call, and the request's Cookie
-// header is the "Cookie" list of CookieManager.get(uri, requestHeaders) joined with "; ". Header
-// bytes are ISO-8859-1 strings, as the JDK's HTTP stack reads them. HttpCookie reads
-// System.currentTimeMillis() itself: advancing the clock means sleeping.
+// The jar is driven as java.net.http.HttpClient drives it when built with
+// HttpClient.newBuilder().cookieHandler(new CookieManager()).build(): a response's header block
+// goes through the JDK's own HTTP/1.1 parser (jdk.internal.net.http.Http1HeaderParser: HTAB
+// becomes SP, values are trimmed, a control character fails the request), then all its fields go
+// to CookieManager.put(uri, headers) in one call; the request's Cookie header is the "Cookie"
+// values of CookieManager.get(uri, {}) that the client accepts (Utils.isValidValue), joined with
+// "; " and sent as US-ASCII (non-ASCII chars become '?'). ws/wss URLs are WebSocket handshakes,
+// whose request URI is http/https.
+//
+// The program starts itself again with the JVM options the parser needs (--add-opens) and, when
+// Debian's libfaketime is installed, under libfaketimeMT with a timestamp file, so that
+// HttpCookie's System.currentTimeMillis() answers the case's clock: it starts at the case's start
+// time and `advance` moves it. Without libfaketime the real clock runs and `advance` sleeps.
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.net.CookieManager;
-import java.net.CookiePolicy;
 import java.net.HttpCookie;
+import java.net.ProtocolException;
 import java.net.URI;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -38,16 +59,84 @@ import java.util.List;
 import java.util.Map;
 
 public class Repro {
-    // What an application installs for HttpURLConnection / HttpClient: accept everything.
-    static final CookieManager MANAGER = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
+    static final String FAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1";
+    // What HttpClient.newBuilder().cookieHandler(new CookieManager()) holds: the default policy
+    // (ACCEPT_ORIGINAL_SERVER) and in-memory store.
+    static final CookieManager MANAGER = new CookieManager();
     static final List<Integer> DIVERGED = new ArrayList<>();
+    static long clock = 1767225600L; // the case's clock, Unix seconds
+    static Path clockFile;
 
-    static void setCookies(String url, String... lines) throws Exception {
-        MANAGER.put(new URI(url), Map.of("Set-Cookie", Arrays.asList(lines)));
+    /** Shows `clock` to the JVM's wall clock (libfaketime reads the file on every call). */
+    static void showClock() throws Exception {
+        if (clockFile == null) return;
+        Path tmp = clockFile.resolveSibling(clockFile.getFileName() + ".new");
+        String date = LocalDateTime.ofEpochSecond(clock, 0, ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss"));
+        Files.writeString(tmp, date + "\n");
+        Files.move(tmp, clockFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    static void advance(long seconds) throws InterruptedException {
-        Thread.sleep(seconds * 1000);
+    static void advance(long seconds) throws Exception {
+        clock += seconds;
+        if (clockFile == null) Thread.sleep(seconds * 1000);
+    }
+
+    /** The URI HttpClient's CookieFilter hands to the cookie handler. */
+    static URI requestUri(String url) throws Exception {
+        URI uri = new URI(url);
+        String scheme = uri.getScheme();
+        if ("ws".equalsIgnoreCase(scheme) || "wss".equalsIgnoreCase(scheme)) {
+            Class<?> handshake = Class.forName("jdk.internal.net.http.websocket.OpeningHandshake");
+            Method check = handshake.getDeclaredMethod("checkURI", URI.class);
+            Method toHttp = handshake.getDeclaredMethod("createRequestURI", URI.class);
+            check.setAccessible(true);
+            toHttp.setAccessible(true);
+            check.invoke(null, uri);
+            return (URI) toHttp.invoke(null, uri);
+        }
+        HttpRequest.newBuilder(uri); // throws for a URI HttpClient cannot request
+        return uri;
+    }
+
+    static String cookieHeader(URI uri) throws Exception {
+        Method isValidValue = Class.forName("jdk.internal.net.http.common.Utils").getMethod("isValidValue", String.class);
+        Map<String, List<String>> system = new LinkedHashMap<>();
+        for (Map.Entry<String, List<String>> e : MANAGER.get(uri, Map.of()).entrySet()) {
+            if (!"Cookie".equalsIgnoreCase(e.getKey()) && !"Cookie2".equalsIgnoreCase(e.getKey())) continue;
+            for (String v : e.getValue()) {
+                if ((Boolean) isValidValue.invoke(null, v)) system.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(v);
+            }
+        }
+        List<String> values = HttpHeaders.of(system, (n, v) -> true).allValues("Cookie");
+        if (values.isEmpty()) return null;
+        byte[] wire = String.join("; ", values).getBytes(StandardCharsets.US_ASCII);
+        return new String(wire, StandardCharsets.ISO_8859_1).strip();
+    }
+
+    /** A response from `url` with these Set-Cookie lines (one octet per char, as written here). */
+    static void setCookies(String url, String... lines) throws Exception {
+        showClock();
+        URI uri = requestUri(url);
+        cookieHeader(uri); // the request goes out first (CookieFilter.request)
+        StringBuilder head = new StringBuilder("HTTP/1.1 200 OK\r\n");
+        for (String line : lines) head.append("Set-Cookie: ").append(line).append("\r\n");
+        head.append("\r\n");
+        Class<?> parserClass = Class.forName("jdk.internal.net.http.Http1HeaderParser");
+        Constructor<?> make = parserClass.getDeclaredConstructor();
+        Method parse = parserClass.getDeclaredMethod("parse", ByteBuffer.class);
+        Method headers = parserClass.getDeclaredMethod("headers");
+        make.setAccessible(true);
+        parse.setAccessible(true);
+        headers.setAccessible(true);
+        Object parser = make.newInstance();
+        try {
+            parse.invoke(parser, ByteBuffer.wrap(head.toString().getBytes(StandardCharsets.ISO_8859_1)));
+        } catch (InvocationTargetException e) {
+            if (!(e.getCause() instanceof ProtocolException)) throw e;
+            System.out.println("HttpClient refuses this response (" + e.getCause().getMessage() + "): no cookie of it is stored");
+            return;
+        }
+        MANAGER.put(uri, ((HttpHeaders) headers.invoke(parser)).map());
     }
 
     /** Octets for people and for machines: printable ASCII as is, the rest as \xNN. */
@@ -63,8 +152,8 @@ public class Repro {
     }
 
     static void expectCookie(int step, String url, String[] expected) throws Exception {
-        List<String> values = MANAGER.get(new URI(url), Map.of()).get("Cookie");
-        String observed = values == null || values.isEmpty() ? null : String.join("; ", values);
+        showClock();
+        String observed = cookieHeader(requestUri(url));
         boolean ok = false;
         List<String> shownExpected = new ArrayList<>();
         for (String e : expected) {
@@ -98,7 +187,8 @@ public class Repro {
         return out;
     }
 
-    static void expectStored(int step, List<Map<String, String>> expected) {
+    static void expectStored(int step, List<Map<String, String>> expected) throws Exception {
+        showClock();
         List<Map<String, String>> stored = dump();
         // Each expected entry (only the fields it gives) must match a different stored cookie.
         List<Map<String, String>> free = new ArrayList<>(stored);
@@ -120,7 +210,40 @@ public class Repro {
         if (!ok) DIVERGED.add(step);
     }
 
+    /** Starts this program again with the parser opened and, if installed, under libfaketime. */
+    static int relaunch() throws Exception {
+        ProcessHandle.Info self = ProcessHandle.current().info();
+        List<String> command = new ArrayList<>();
+        command.add(self.command().orElse("java"));
+        command.addAll(List.of("-Drepro.child=1",
+                "--add-opens", "java.net.http/jdk.internal.net.http=ALL-UNNAMED",
+                "--add-opens", "java.net.http/jdk.internal.net.http.websocket=ALL-UNNAMED",
+                "--add-opens", "java.net.http/jdk.internal.net.http.common=ALL-UNNAMED"));
+        command.addAll(Arrays.asList(self.arguments().orElseThrow(() -> new IllegalStateException("cannot read this JVM's arguments"))));
+        ProcessBuilder child = new ProcessBuilder(command).inheritIO();
+        Path file = null;
+        if (Files.isReadable(Path.of(FAKETIME))) {
+            file = Files.createTempFile("repro-clock", "");
+            Files.writeString(file, "+0\n");
+            child.environment().putAll(Map.of("LD_PRELOAD", FAKETIME, "FAKETIME_TIMESTAMP_FILE", file.toString(),
+                    "FAKETIME_NO_CACHE", "1", "FAKETIME_DONT_FAKE_MONOTONIC", "1", "FAKETIME_FORCE_MONOTONIC_FIX", "0", "TZ", "UTC"));
+        } else {
+            System.out.println("(libfaketime is not installed: the real clock runs and advance sleeps)");
+        }
+        try {
+            return child.start().waitFor();
+        } finally {
+            if (file != null) {
+                Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".new"));
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
     public static void main(String[] args) throws Exception {
+        if (System.getProperty("repro.child") == null) System.exit(relaunch());
+        String file = System.getenv("FAKETIME_TIMESTAMP_FILE");
+        if (file != null) clockFile = Path.of(file);
         setCookies("https://example.com/", "a=old");
         setCookies("https://example.com/", "a=vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv");
         expectCookie(3, "https://example.com/", new String[] {"a=old"});

@@ -2,13 +2,13 @@
 // Reproducer: nameless::nameless value __SECURE- in upper case is rejected [rfc6265bis] on node-tough-cookie-api
 //
 // Library:  tough-cookie 6.1.0
-// Target:   tough-cookie (its API as browser-like embedders configure it) 6.1.0, through its adapter (adapters/targets.yaml)
+// Target:   tough-cookie (its API alone; jsdom's looseMode jar and HTTP path plus sameSiteContext, which jsdom does not pass) 6.1.0, as jsdom 29.1.1 (JSDOM.fromURL with its CookieJar, tough-cookie 6.1.0 looseMode) drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/nameless/prefix-lookalike-values.yaml:34 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.7 step 22  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: prefix-bypass: a __Secure-/__Host- cookie stored without its guarantees (§5.4, §5.7 steps 20-22)
 //           serialization-collision: a nameless cookie serialized as another one, e.g. =__Host-a=b (§5.7 step 22)
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-06T22:07:17Z): xfail, at step 3
+// Recorded on tough-cookie 6.1.0 (2026-12-07T00:50:47Z): xfail, at step 3
 //   observed: Cookie: "__SECURE-A"
 //   expected: Cookie: "x"
 // Known divergence (expected-failures file): tough-cookie's prefix checks look only at the cookie name (key), so a nameless cookie whose value starts with __Secure- or __Host- is accepted and replaces x (§5.7 step 22 rejects it)
@@ -24,12 +24,12 @@
 //
 // Run: npm install tough-cookie@6.1.0 && node THIS_FILE
 //
-// The jar is driven as Node HTTP clients built on tough-cookie drive it (fetch-cookie,
-// http-cookie-agent): each Set-Cookie line goes to
-// setCookieSync(line, url, {http, sameSiteContext, ignoreError: true, now}), and a request's
-// Cookie header is getCookieStringSync(url, {http, sameSiteContext}), sent when not empty.
-// Header bytes are ISO-8859-1 strings, as Node's HTTP parser delivers them. Retrieval reads
-// Date.now() and new Date(), so the global Date answers the case's virtual clock.
+// The jar is driven as jsdom drives it, plus the sameSiteContext jsdom does not pass: a
+// request's Cookie header is getCookieStringSync(url, {http, sameSiteContext}), sent when not
+// empty; a response answers such a request, then each of its Set-Cookie lines goes, in order, to
+// setCookieSync(line, url, {http, sameSiteContext, ignoreError: true, now}); document.cookie is
+// http: false. Header bytes are ISO-8859-1 strings, as Node's HTTP parsers deliver them.
+// Retrieval reads Date.now() and new Date(), so the global Date answers the case's virtual clock.
 'use strict';
 
 let nowMs = 1767225600 * 1000;
@@ -71,6 +71,9 @@ function options(context, forSet) {
 }
 
 function setCookies(url, lines, context) {
+  // An HTTP response answers a request that carried the jar's Cookie header: that lookup
+  // refreshes lastAccessed (Max-Age counts from it) and drops the expired cookies it meets.
+  if (options(context, false).http) jar.getCookieStringSync(url, options(context, false));
   for (const line of lines) {
     jar.setCookieSync(line, url, { ...options(context, true), ignoreError: true, now: new Date() });
   }

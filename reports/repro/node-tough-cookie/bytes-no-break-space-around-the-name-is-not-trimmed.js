@@ -2,12 +2,12 @@
 // Reproducer: bytes::no-break space around the name is not trimmed [rfc6265bis] on node-tough-cookie
 //
 // Library:  tough-cookie 6.1.0
-// Target:   tough-cookie (as got uses it) 6.1.0, through its adapter (adapters/targets.yaml)
+// Target:   tough-cookie (as got uses it) 6.1.0, as got 14.6.6 with a default tough-cookie CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/bytes/non-ascii.yaml:91 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.6 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 //           RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-06T22:07:17Z): xfail, at step 2
+// Recorded on tough-cookie 6.1.0 (2026-12-07T00:50:47Z): xfail, at step 2
 //   observed: Cookie: " a\xc2=1; a=2"
 //   expected: Cookie: " a =1; a=2"
 // Known divergence (expected-failures file): Node's HTTP parser hands got the header as ISO-8859-1 text and the parser trims with String.prototype.trim, which removes U+00A0: the trailing 0xA0 octet of the UTF-8 no-break space is stripped, changing the name

@@ -2,12 +2,12 @@
 // Reproducer: dates::two-digit year 69 is 2069 and is capped at 400 days [rfc6265bis] on node-tough-cookie
 //
 // Library:  tough-cookie 6.1.0
-// Target:   tough-cookie (as got uses it) 6.1.0, through its adapter (adapters/targets.yaml)
+// Target:   tough-cookie (as got uses it) 6.1.0, as got 14.6.6 with a default tough-cookie CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/dates/years.yaml:6 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.1.1 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 //           RFC 6265bis-22 §5.6.1 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.1
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-06T22:07:17Z): xfail, at step 5
+// Recorded on tough-cookie 6.1.0 (2026-12-07T00:50:47Z): xfail, at step 5
 //   observed: Cookie: "a=b"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): tough-cookie keeps Expires or Max-Age as given: there is no 400-day lifetime cap (§5.5)

@@ -2,12 +2,12 @@
 // Reproducer: domain::Domain equal to a public-suffix host and no Domain name the same host-only cookie [rfc6265bis] on node-tough-cookie
 //
 // Library:  tough-cookie 6.1.0
-// Target:   tough-cookie (as got uses it) 6.1.0, through its adapter (adapters/targets.yaml)
+// Target:   tough-cookie (as got uses it) 6.1.0, as got 14.6.6 with a default tough-cookie CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/domain/public-suffix.yaml:155 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.7 step 9  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //           RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-06T22:07:17Z): xfail, at step 5
+// Recorded on tough-cookie 6.1.0 (2026-12-07T00:50:47Z): xfail, at step 5
 //   observed: Cookie: "a=2"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): tough-cookie rejects every `Domain=github.io` line (rejectPublicSuffixes, even from github.io itself), including the deleting one, so the host-only a=2 is never removed

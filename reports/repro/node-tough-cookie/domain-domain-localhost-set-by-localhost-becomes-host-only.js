@@ -2,12 +2,12 @@
 // Reproducer: domain::Domain=localhost set by localhost becomes host-only [rfc6265bis] on node-tough-cookie
 //
 // Library:  tough-cookie 6.1.0
-// Target:   tough-cookie (as got uses it) 6.1.0, through its adapter (adapters/targets.yaml)
+// Target:   tough-cookie (as got uses it) 6.1.0, as got 14.6.6 with a default tough-cookie CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/domain/host-and-port.yaml:84 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.7 step 9  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: scope-leak: a cookie sent to a host outside its scope (§8.5, §5.8.3 step 3)
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-06T22:07:17Z): xfail, at step 2
+// Recorded on tough-cookie 6.1.0 (2026-12-07T00:50:47Z): xfail, at step 2
 //   observed: ["a=b domain=localhost path=/ same-site=Default session"]
 //   expected: [{"domain":"localhost","host_only":true,"name":"a"}]
 // Known divergence (expected-failures file): tough-cookie accepts Domain=localhost from app.localhost (its public-suffix check does not reject `localhost`), and Domain=localhost from localhost makes a domain cookie, not a host-only one

@@ -2,12 +2,12 @@
 // Reproducer: expiry::the 400-day limit is counted from the time the cookie is received [rfc6265bis] on node-tough-cookie
 //
 // Library:  tough-cookie 6.1.0
-// Target:   tough-cookie (as got uses it) 6.1.0, through its adapter (adapters/targets.yaml)
+// Target:   tough-cookie (as got uses it) 6.1.0, as got 14.6.6 with a default tough-cookie CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/expiry/lifetime-limit.yaml:60 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.5  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.5
 //           RFC 6265bis-22 §5.6.1 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.1
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-06T22:07:17Z): xfail, at step 2
+// Recorded on tough-cookie 6.1.0 (2026-12-07T00:50:47Z): xfail, at step 2
 //   observed: ["a=b domain=example.com path=/ host-only same-site=Default expires=2099-12-31T00:00:00Z"]
 //   expected: [{"expires":"2027-07-06T00:00:00Z","name":"a"}]
 // Known divergence (expected-failures file): tough-cookie keeps Expires or Max-Age as given: there is no 400-day lifetime cap (§5.5)

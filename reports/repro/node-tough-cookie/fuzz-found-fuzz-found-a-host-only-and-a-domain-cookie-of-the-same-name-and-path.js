@@ -2,11 +2,11 @@
 // Reproducer: fuzz-found::fuzz-found: a host-only and a domain cookie of the same name and path coexist [rfc6265bis] on node-tough-cookie
 //
 // Library:  tough-cookie 6.1.0
-// Target:   tough-cookie (as got uses it) 6.1.0, through its adapter (adapters/targets.yaml)
+// Target:   tough-cookie (as got uses it) 6.1.0, as got 14.6.6 with a default tough-cookie CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/fuzz-found/jar-d51a453b.yaml:5 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-06T22:07:17Z): xfail, at step 3
+// Recorded on tough-cookie 6.1.0 (2026-12-07T00:50:47Z): xfail, at step 3
 //   observed: Cookie: "a=1"
 //   expected: Cookie: "a=1; a=1"
 // Known divergence (expected-failures file): tough-cookie's identity is (domain, path, name) without the host-only flag, so a=1; Domain=example.com replaces the host-only a=1 instead of coexisting with it (§5.7 step 23)

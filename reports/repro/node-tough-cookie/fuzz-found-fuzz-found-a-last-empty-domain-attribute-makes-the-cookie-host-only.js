@@ -2,12 +2,12 @@
 // Reproducer: fuzz-found::fuzz-found: a last empty Domain attribute makes the cookie host-only [rfc6265bis] on node-tough-cookie
 //
 // Library:  tough-cookie 6.1.0
-// Target:   tough-cookie (as got uses it) 6.1.0, through its adapter (adapters/targets.yaml)
+// Target:   tough-cookie (as got uses it) 6.1.0, as got 14.6.6 with a default tough-cookie CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/fuzz-found/parse-73dce3c4.yaml:5 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.6.3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.3
 //           RFC 6265bis-22 §5.7 step 7  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-06T22:07:17Z): xfail, at step 2
+// Recorded on tough-cookie 6.1.0 (2026-12-07T00:50:47Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "a="
 // Known divergence (expected-failures file): the parser skips an empty Domain value (it only assigns c.domain for a non-empty one), so the earlier Domain=m stays, does not domain-match example.com, and the cookie is rejected instead of being host-only (§5.6.3, §5.7 step 7)

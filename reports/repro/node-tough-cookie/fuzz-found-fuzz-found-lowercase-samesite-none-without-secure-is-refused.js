@@ -2,13 +2,13 @@
 // Reproducer: fuzz-found::fuzz-found: lowercase SameSite=none without Secure is refused [rfc6265bis] on node-tough-cookie
 //
 // Library:  tough-cookie 6.1.0
-// Target:   tough-cookie (as got uses it) 6.1.0, through its adapter (adapters/targets.yaml)
+// Target:   tough-cookie (as got uses it) 6.1.0, as got 14.6.6 with a default tough-cookie CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/fuzz-found/jar-bea22c33.yaml:5 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.6.7  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.7
 //           RFC 6265bis-22 §5.7 step 19  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: samesite-bypass: a SameSite cookie sent on, or set from, a cross-site request (§8.8, §5.7 step 18)
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-06T22:07:17Z): xfail, at step 2
+// Recorded on tough-cookie 6.1.0 (2026-12-07T00:50:47Z): xfail, at step 2
 //   observed: Cookie: "a="
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): tough-cookie stores SameSite=None cookies without Secure (§5.7 step 19: they must be rejected); the parser lower-cases the value, so `none` is None

@@ -2,11 +2,11 @@
 // Reproducer: fuzz-found::fuzz-found: NBSP as the cookie-value is kept [rfc6265bis] on node-tough-cookie
 //
 // Library:  tough-cookie 6.1.0
-// Target:   tough-cookie (as got uses it) 6.1.0, through its adapter (adapters/targets.yaml)
+// Target:   tough-cookie (as got uses it) 6.1.0, as got 14.6.6 with a default tough-cookie CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/fuzz-found/parse-037e24b6.yaml:5 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-06T22:07:17Z): xfail, at step 2
+// Recorded on tough-cookie 6.1.0 (2026-12-07T00:50:47Z): xfail, at step 2
 //   observed: Cookie: "d=\xc2"
 //   expected: Cookie: "d= "
 // Known divergence (expected-failures file): Node's HTTP parser hands got the header as ISO-8859-1 text and the parser trims the value with String.prototype.trim, which removes U+00A0: the 0xA0 octet of the UTF-8 NBSP goes and the lone 0xC2 octet is sent as the value

@@ -2,12 +2,12 @@
 // Reproducer: nameless::=b sets a nameless cookie sent as b without an equals sign [rfc6265bis] on node-tough-cookie
 //
 // Library:  tough-cookie 6.1.0
-// Target:   tough-cookie (as got uses it) 6.1.0, through its adapter (adapters/targets.yaml)
+// Target:   tough-cookie (as got uses it) 6.1.0, as got 14.6.6 with a default tough-cookie CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/nameless/nameless-cookies.yaml:6 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.6 step 3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 //           RFC 6265bis-22 §5.8.3 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-06T22:07:17Z): xfail, at step 2
+// Recorded on tough-cookie 6.1.0 (2026-12-07T00:50:47Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "b"
 // Known divergence (expected-failures file): a default CookieJar parses strictly (looseMode is off): parseCookiePair gives up on a pair with no `=` or a leading `=` (firstEq <= 0), so setCookie rejects the line with 'Cookie failed to parse' (which fails got's request) and the nameless cookie of §5.6 step 3 (empty name, the pair as its value) is never stored

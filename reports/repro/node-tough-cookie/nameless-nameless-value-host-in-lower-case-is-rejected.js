@@ -2,13 +2,13 @@
 // Reproducer: nameless::nameless value __host- in lower case is rejected [rfc6265bis] on node-tough-cookie
 //
 // Library:  tough-cookie 6.1.0
-// Target:   tough-cookie (as got uses it) 6.1.0, through its adapter (adapters/targets.yaml)
+// Target:   tough-cookie (as got uses it) 6.1.0, as got 14.6.6 with a default tough-cookie CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/nameless/prefix-lookalike-values.yaml:71 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.7 step 22  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: prefix-bypass: a __Secure-/__Host- cookie stored without its guarantees (§5.4, §5.7 steps 20-22)
 //           serialization-collision: a nameless cookie serialized as another one, e.g. =__Host-a=b (§5.7 step 22)
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-06T22:07:17Z): xfail, at step 3
+// Recorded on tough-cookie 6.1.0 (2026-12-07T00:50:47Z): xfail, at step 3
 //   observed: (no Cookie header)
 //   expected: Cookie: "x"
 // Known divergence (expected-failures file): tough-cookie's prefix checks look only at the cookie name (key), so a nameless cookie whose value starts with __Secure- or __Host- is accepted and replaces x (§5.7 step 22 rejects it)

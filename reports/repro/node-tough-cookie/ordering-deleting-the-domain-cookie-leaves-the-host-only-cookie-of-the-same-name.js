@@ -2,12 +2,12 @@
 // Reproducer: ordering::deleting the Domain cookie leaves the host-only cookie of the same name [rfc6265bis] on node-tough-cookie
 //
 // Library:  tough-cookie 6.1.0
-// Target:   tough-cookie (as got uses it) 6.1.0, through its adapter (adapters/targets.yaml)
+// Target:   tough-cookie (as got uses it) 6.1.0, as got 14.6.6 with a default tough-cookie CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/ordering/identity.yaml:19 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: tossing: a sibling subdomain's cookie shadows or precedes the host's own (§8.6, §5.8.3 step 4)
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-06T22:07:17Z): xfail, at step 3
+// Recorded on tough-cookie 6.1.0 (2026-12-07T00:50:47Z): xfail, at step 3
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=host"
 // Known divergence (expected-failures file): tough-cookie's identity is (domain, path, name) without the host-only flag: a host-only cookie and a Domain cookie for the same host are one cookie and replace (or delete) each other, and the replacement keeps the old creation time

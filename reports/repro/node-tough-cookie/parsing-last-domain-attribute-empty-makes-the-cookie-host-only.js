@@ -2,12 +2,12 @@
 // Reproducer: parsing::last Domain attribute empty makes the cookie host-only [rfc6265bis] on node-tough-cookie
 //
 // Library:  tough-cookie 6.1.0
-// Target:   tough-cookie (as got uses it) 6.1.0, through its adapter (adapters/targets.yaml)
+// Target:   tough-cookie (as got uses it) 6.1.0, as got 14.6.6 with a default tough-cookie CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/parsing/last-attribute-wins.yaml:36 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.7 step 7  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //           RFC 6265bis-22 §5.7 step 10  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-06T22:07:17Z): xfail, at step 3
+// Recorded on tough-cookie 6.1.0 (2026-12-07T00:50:47Z): xfail, at step 3
 //   observed: Cookie: "a=b"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): the parser skips an empty Domain value (it only assigns c.domain for a non-empty one), so the earlier Domain=example.com stays and the cookie reaches sub.example.com

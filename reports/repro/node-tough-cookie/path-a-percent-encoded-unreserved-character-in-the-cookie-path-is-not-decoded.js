@@ -2,12 +2,12 @@
 // Reproducer: path::a percent-encoded unreserved character in the cookie path is not decoded [rfc6265bis] on node-tough-cookie
 //
 // Library:  tough-cookie 6.1.0
-// Target:   tough-cookie (as got uses it) 6.1.0, through its adapter (adapters/targets.yaml)
+// Target:   tough-cookie (as got uses it) 6.1.0, as got 14.6.6 with a default tough-cookie CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/path/path-match.yaml:111 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 //           RFC 6265bis-22 §5.1.4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.4
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-06T22:07:17Z): xfail, at step 3
+// Recorded on tough-cookie 6.1.0 (2026-12-07T00:50:47Z): xfail, at step 3
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=b"
 // Known divergence (expected-failures file): getCookieContext runs decodeURI on the request path, so a request for /%7Euser is matched as /~user and no longer path-matches the cookie path /%7Euser (6265bis compares octets)

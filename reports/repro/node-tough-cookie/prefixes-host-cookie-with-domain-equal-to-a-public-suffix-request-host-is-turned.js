@@ -2,12 +2,12 @@
 // Reproducer: prefixes::__Host- cookie with Domain equal to a public-suffix request host is turned host-only and accepted [rfc6265bis] on node-tough-cookie
 //
 // Library:  tough-cookie 6.1.0
-// Target:   tough-cookie (as got uses it) 6.1.0, through its adapter (adapters/targets.yaml)
+// Target:   tough-cookie (as got uses it) 6.1.0, as got 14.6.6 with a default tough-cookie CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/prefixes/host-prefix.yaml:115 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.7 step 9  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //           RFC 6265bis-22 §5.7 step 21.2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-06T22:07:17Z): xfail, at step 2
+// Recorded on tough-cookie 6.1.0 (2026-12-07T00:50:47Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "__Host-id=1"
 // Known divergence (expected-failures file): with rejectPublicSuffixes, tough-cookie rejects a cookie whose Domain is a public suffix (tldts) even when the request host is that suffix itself; 6265bis ignores the Domain and keeps a host-only cookie

@@ -2,13 +2,13 @@
 // Reproducer: secure::a non-secure cookie for a sub-path is refused beside a secure root cookie [rfc6265bis] on node-tough-cookie
 //
 // Library:  tough-cookie 6.1.0
-// Target:   tough-cookie (as got uses it) 6.1.0, through its adapter (adapters/targets.yaml)
+// Target:   tough-cookie (as got uses it) 6.1.0, as got 14.6.6 with a default tough-cookie CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/secure/leave-secure-alone.yaml:62 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.7 step 16  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: secure-overwrite: an insecure origin sets or replaces a Secure cookie (§8.6, §5.7 steps 13, 16)
 //           cleartext-leak: a Secure cookie sent over http (§8.3, §5.8.3 step 3)
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-06T22:07:17Z): xfail, at step 3
+// Recorded on tough-cookie 6.1.0 (2026-12-07T00:50:47Z): xfail, at step 3
 //   observed: Cookie: "a=evil"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): tough-cookie lets an insecure origin replace or delete a Secure cookie (§5.7 steps 16-17 not implemented; enforceSecureOriginOnStorage only refuses Secure cookies set from http)

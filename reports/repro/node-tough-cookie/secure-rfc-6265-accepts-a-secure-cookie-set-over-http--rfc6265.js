@@ -2,12 +2,12 @@
 // Reproducer: secure::RFC 6265 accepts a Secure cookie set over http [rfc6265] on node-tough-cookie
 //
 // Library:  tough-cookie 6.1.0
-// Target:   tough-cookie (as got uses it) 6.1.0, through its adapter (adapters/targets.yaml)
+// Target:   tough-cookie (as got uses it) 6.1.0, as got 14.6.6 with a default tough-cookie CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/secure/secure-origin.yaml:83 (cookie-conformance corpus)
 // Spec:     rfc6265 5.3
 // Security: cleartext-leak: a Secure cookie sent over http (§8.3, §5.8.3 step 3)
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-06T22:07:17Z): xfail, at step 2
+// Recorded on tough-cookie 6.1.0 (2026-12-07T00:50:47Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=b"
 // Known divergence (expected-failures file): a default CookieJar has enforceSecureOriginOnStorage on: setCookie rejects a Secure cookie from http with 'Cookie is Secure but this is not a secure connection' (the 6265bis §5.7 step 13 rule, which RFC 6265 did not have)

@@ -2,11 +2,11 @@
 # Reproducer: bytes::control characters are accepted in the rfc6265 profile [rfc6265] on python-aiohttp
 #
 # Library:  aiohttp 3.14.5
-# Target:   aiohttp 3.14.5, through its adapter (adapters/targets.yaml)
+# Target:   aiohttp 3.14.5, as aiohttp.ClientSession with its default CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/bytes/control-characters.yaml:248 (cookie-conformance corpus)
 # Spec:     rfc6265 5.2
 #
-# Recorded on aiohttp 3.14.5 (2026-12-06T22:07:17Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T00:50:47Z): xfail, at step 2
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=b\x01c"
 # Known divergence (expected-failures file): aiohttp rejects any control character in the field and HTAB inside the value (_COOKIE_FORBIDDEN_CTL_RE / _COOKIE_CTL_RE), which 6265bis (tab) or RFC 6265 (all CTLs) accept

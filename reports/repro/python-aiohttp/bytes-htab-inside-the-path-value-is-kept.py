@@ -2,12 +2,12 @@
 # Reproducer: bytes::HTAB inside the Path value is kept [rfc6265bis] on python-aiohttp
 #
 # Library:  aiohttp 3.14.5
-# Target:   aiohttp 3.14.5, through its adapter (adapters/targets.yaml)
+# Target:   aiohttp 3.14.5, as aiohttp.ClientSession with its default CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/bytes/control-characters.yaml:280 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.6 step 1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 #           RFC 6265bis-22 §5.6.4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.4
 #
-# Recorded on aiohttp 3.14.5 (2026-12-06T22:07:17Z): xfail, at step 3
+# Recorded on aiohttp 3.14.5 (2026-12-07T00:50:47Z): xfail, at step 3
 #   observed: ["a=b domain=example.com path=/p host-only same-site=Default session"]
 #   expected: [{"name":"a","path":"/p\tq"}]
 # Known divergence (expected-failures file): the Path value is captured by _COOKIE_PATTERN, whose unquoted-value alternative stops at the HTAB, so the stored path is /p

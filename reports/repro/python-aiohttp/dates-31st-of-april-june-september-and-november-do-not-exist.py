@@ -2,12 +2,12 @@
 # Reproducer: dates::31st of April June September and November do not exist [rfc6265bis] on python-aiohttp
 #
 # Library:  aiohttp 3.14.5
-# Target:   aiohttp 3.14.5, through its adapter (adapters/targets.yaml)
+# Target:   aiohttp 3.14.5, as aiohttp.ClientSession with its default CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/dates/fields-and-calendar.yaml:174 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.1.1 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 #           RFC 6265bis-22 §5.6.1 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.1
 #
-# Recorded on aiohttp 3.14.5 (2026-12-06T22:07:17Z): xfail, at step 3
+# Recorded on aiohttp 3.14.5 (2026-12-07T00:50:47Z): xfail, at step 3
 #   observed: Cookie: "apr=1; jun=2; nov=4; sep=3"
 #   expected: Cookie: "apr=1; jun=2; sep=3; nov=4"
 # Known divergence (expected-failures file): _parse_date accepts day 31 in any month (calendar.timegm turns 31 Apr into 1 May), so these cookies get an expiry instead of staying session cookies, though all four are still there at this step; what fails is the order: SimpleCookie.output() sorts the Cookie header by name, so nov=4 comes before sep=3

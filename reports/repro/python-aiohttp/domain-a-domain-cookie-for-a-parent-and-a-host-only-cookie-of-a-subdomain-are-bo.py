@@ -2,12 +2,12 @@
 # Reproducer: domain::a domain cookie for a parent and a host-only cookie of a subdomain are both sent there [rfc6265bis] on python-aiohttp
 #
 # Library:  aiohttp 3.14.5
-# Target:   aiohttp 3.14.5, through its adapter (adapters/targets.yaml)
+# Target:   aiohttp 3.14.5, as aiohttp.ClientSession with its default CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/domain/host-only-and-domain-scope.yaml:148 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.8.3 step 3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 #           RFC 6265bis-22 §5.8.3 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 #
-# Recorded on aiohttp 3.14.5 (2026-12-06T22:07:17Z): xfail, at step 3
+# Recorded on aiohttp 3.14.5 (2026-12-07T00:50:47Z): xfail, at step 3
 #   observed: Cookie: "h=2; p=1"
 #   expected: Cookie: "p=1; h=2"
 # Known divergence (expected-failures file): the Cookie header is written by SimpleCookie.output(), which sorts cookies by name: the order is alphabetical, not longest path first then earliest creation (§5.8.3)

@@ -2,12 +2,12 @@
 # Reproducer: domain::Domain=com is rejected from a subdomain [rfc6265bis] on python-aiohttp
 #
 # Library:  aiohttp 3.14.5
-# Target:   aiohttp 3.14.5, through its adapter (adapters/targets.yaml)
+# Target:   aiohttp 3.14.5, as aiohttp.ClientSession with its default CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/domain/public-suffix.yaml:6 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.7 step 9  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 # Security: supercookie: a cookie scoped to a public suffix reaches every site under it (§5.7 step 9)
 #
-# Recorded on aiohttp 3.14.5 (2026-12-06T22:07:17Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T00:50:47Z): xfail, at step 2
 #   observed: Cookie: "a=b"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): aiohttp has no public suffix list: _is_domain_match accepts any Domain the request host ends with (after a dot), so public suffixes such as com, co.uk, github.io or example are accepted as cookie domains

@@ -2,14 +2,14 @@
 # Reproducer: domain::Domain with a trailing dot does not domain-match a host without one [rfc6265bis] on python-aiohttp
 #
 # Library:  aiohttp 3.14.5
-# Target:   aiohttp 3.14.5, through its adapter (adapters/targets.yaml)
+# Target:   aiohttp 3.14.5, as aiohttp.ClientSession with its default CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/domain/domain-attribute.yaml:109 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.6.3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.3
 #           RFC 6265bis-22 §5.1.3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.3
 #           RFC 6265bis-22 §5.7 step 10  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 # Security: fixation: a cookie planted for a domain the setter does not domain-match (§8.4, §5.7 step 10)
 #
-# Recorded on aiohttp 3.14.5 (2026-12-06T22:07:17Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T00:50:47Z): xfail, at step 2
 #   observed: Cookie: "a=b"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): a Domain ending with '.' is dropped (`ignore domains with trailing dots`), so the cookie is accepted as host-only instead of being rejected

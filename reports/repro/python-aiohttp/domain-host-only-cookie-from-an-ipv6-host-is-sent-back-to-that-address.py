@@ -2,12 +2,12 @@
 # Reproducer: domain::host-only cookie from an IPv6 host is sent back to that address [rfc6265bis] on python-aiohttp
 #
 # Library:  aiohttp 3.14.5
-# Target:   aiohttp 3.14.5, through its adapter (adapters/targets.yaml)
+# Target:   aiohttp 3.14.5, as aiohttp.ClientSession with its default CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/domain/ip-address.yaml:56 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.7 step 10  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #           RFC 6265bis-22 §5.8.3 step 3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 #
-# Recorded on aiohttp 3.14.5 (2026-12-06T22:07:17Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T00:50:47Z): xfail, at step 2
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=b"
 # Known divergence (expected-failures file): CookieJar(unsafe=False) ignores every Set-Cookie from an IP-address host (update_cookies_from_headers returns early when is_ip_address(hostname)), so no cookie is stored for 192.0.2.1 or [2001:db8::1]

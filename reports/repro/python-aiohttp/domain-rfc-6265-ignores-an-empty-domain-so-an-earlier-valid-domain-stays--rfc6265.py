@@ -2,12 +2,12 @@
 # Reproducer: domain::RFC 6265 ignores an empty Domain so an earlier valid Domain stays [rfc6265] on python-aiohttp
 #
 # Library:  aiohttp 3.14.5
-# Target:   aiohttp 3.14.5, through its adapter (adapters/targets.yaml)
+# Target:   aiohttp 3.14.5, as aiohttp.ClientSession with its default CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/domain/domain-attribute.yaml:101 (cookie-conformance corpus)
 # Spec:     rfc6265 5.2.3
 #           rfc6265 5.3 step 4
 #
-# Recorded on aiohttp 3.14.5 (2026-12-06T22:07:17Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T00:50:47Z): xfail, at step 2
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=b"
 # Known divergence (expected-failures file): the last Domain wins, but the earlier Domain matches and the later one is empty; an empty Domain value is stored as '' and the cookie becomes host-only (RFC 6265 would keep the earlier Domain)

@@ -2,12 +2,12 @@
 # Reproducer: domain::upper-case Domain is lower-cased and matches [rfc6265bis] on python-aiohttp
 #
 # Library:  aiohttp 3.14.5
-# Target:   aiohttp 3.14.5, through its adapter (adapters/targets.yaml)
+# Target:   aiohttp 3.14.5, as aiohttp.ClientSession with its default CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/domain/domain-attribute.yaml:34 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.6.3 step 3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.3
 #           RFC 6265bis-22 §5.7 step 10  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on aiohttp 3.14.5 (2026-12-06T22:07:17Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T00:50:47Z): xfail, at step 2
 #   observed: []
 #   expected: [{"domain":"example.com","host_only":false,"name":"a"}]
 # Known divergence (expected-failures file): aiohttp does not lower-case the Domain attribute: _is_domain_match compares it with hostname.endswith(domain), so an upper- or mixed-case Domain never matches and the cookie is dropped

@@ -2,12 +2,12 @@
 # Reproducer: fuzz-found::fuzz-found: a dash-separated cookie-date with a two-digit year and no zone is parsed [rfc6265bis] on python-aiohttp
 #
 # Library:  aiohttp 3.14.5
-# Target:   aiohttp 3.14.5, through its adapter (adapters/targets.yaml)
+# Target:   aiohttp 3.14.5, as aiohttp.ClientSession with its default CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/fuzz-found/parse-f724a819.yaml:5 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.1.1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 #           RFC 6265bis-22 §5.6.1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.1
 #
-# Recorded on aiohttp 3.14.5 (2026-12-06T22:07:17Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T00:50:47Z): xfail, at step 2
 #   observed: Cookie: "a=\"\""
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): _COOKIE_PATTERN cuts `Expires=1-jan-70 8:0:0` at its first space, so _parse_date sees `1-jan-70` without a time, fails, and a= stays a session cookie (sent as a="") instead of expiring at once

@@ -2,12 +2,12 @@
 # Reproducer: fuzz-found::fuzz-found: a last empty Domain attribute makes the cookie host-only [rfc6265bis] on python-aiohttp
 #
 # Library:  aiohttp 3.14.5
-# Target:   aiohttp 3.14.5, through its adapter (adapters/targets.yaml)
+# Target:   aiohttp 3.14.5, as aiohttp.ClientSession with its default CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/fuzz-found/parse-73dce3c4.yaml:5 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.6.3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.3
 #           RFC 6265bis-22 §5.7 step 7  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on aiohttp 3.14.5 (2026-12-06T22:07:17Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T00:50:47Z): xfail, at step 2
 #   observed: Cookie: "a=\"\""
 #   expected: Cookie: "a="
 # Known divergence (expected-failures file): aiohttp stores the right cookie (the last, empty Domain wins in the Morsel, so the cookie is host-only), but ClientRequest writes the Cookie header with http.cookies.SimpleCookie, which quotes an empty value, so a="" is sent instead of a=

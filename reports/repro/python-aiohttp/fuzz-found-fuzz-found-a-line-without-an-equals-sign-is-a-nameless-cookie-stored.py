@@ -2,12 +2,12 @@
 # Reproducer: fuzz-found::fuzz-found: a line without an equals sign is a nameless cookie, stored and sent as its value [rfc6265bis] on python-aiohttp
 #
 # Library:  aiohttp 3.14.5
-# Target:   aiohttp 3.14.5, through its adapter (adapters/targets.yaml)
+# Target:   aiohttp 3.14.5, as aiohttp.ClientSession with its default CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/fuzz-found/jar-811a6504.yaml:5 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 #           RFC 6265bis-22 §5.8.3 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 #
-# Recorded on aiohttp 3.14.5 (2026-12-06T22:07:17Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T00:50:47Z): xfail, at step 2
 #   observed: (no Cookie header)
 #   expected: Cookie: "1"
 # Known divergence (expected-failures file): aiohttp never stores nameless cookies: parse_set_cookie_headers skips a field whose pair has no '=' (here `1`)

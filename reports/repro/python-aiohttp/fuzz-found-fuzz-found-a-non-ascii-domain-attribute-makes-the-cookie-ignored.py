@@ -2,11 +2,11 @@
 # Reproducer: fuzz-found::fuzz-found: a non-ASCII Domain attribute makes the cookie ignored [rfc6265bis] on python-aiohttp
 #
 # Library:  aiohttp 3.14.5
-# Target:   aiohttp 3.14.5, through its adapter (adapters/targets.yaml)
+# Target:   aiohttp 3.14.5, as aiohttp.ClientSession with its default CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/fuzz-found/jar-056c4559.yaml:5 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.7 step 8  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on aiohttp 3.14.5 (2026-12-06T22:07:17Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T00:50:47Z): xfail, at step 2
 #   observed: Cookie: "n=\"\""
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): aiohttp ignores the non-ASCII Domain attribute BÜCHER.example and keeps the cookie host-only, where §5.7 step 8 ignores the whole cookie; SimpleCookie then sends the empty value quoted (n="")

@@ -2,12 +2,12 @@
 # Reproducer: fuzz-found::fuzz-found: a non-secure cookie from http may not overlay a Secure one [rfc6265bis] on python-aiohttp
 #
 # Library:  aiohttp 3.14.5
-# Target:   aiohttp 3.14.5, through its adapter (adapters/targets.yaml)
+# Target:   aiohttp 3.14.5, as aiohttp.ClientSession with its default CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/fuzz-found/jar-3c45a874.yaml:5 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.7 step 16  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 # Security: secure-overwrite: an insecure origin sets or replaces a Secure cookie (§8.6, §5.7 steps 13, 16)
 #
-# Recorded on aiohttp 3.14.5 (2026-12-06T22:07:17Z): xfail, at step 3
+# Recorded on aiohttp 3.14.5 (2026-12-07T00:50:47Z): xfail, at step 3
 #   observed: Cookie: "a=1"
 #   expected: Cookie: "a="
 # Known divergence (expected-failures file): aiohttp lets an http response overwrite a secure cookie (no §5.7 step 16 check): a=1 from http replaces the Secure a=

@@ -2,12 +2,12 @@
 # Reproducer: fuzz-found::fuzz-found: an IPv4-mapped IPv6 host gets host-only cookies [rfc6265bis] on python-aiohttp
 #
 # Library:  aiohttp 3.14.5
-# Target:   aiohttp 3.14.5, through its adapter (adapters/targets.yaml)
+# Target:   aiohttp 3.14.5, as aiohttp.ClientSession with its default CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/fuzz-found/jar-464558df.yaml:5 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.1.2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.2
 #           RFC 6265bis-22 §5.7 step 10  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on aiohttp 3.14.5 (2026-12-06T22:07:17Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T00:50:47Z): xfail, at step 2
 #   observed: (no Cookie header)
 #   expected: Cookie: "a="
 # Known divergence (expected-failures file): CookieJar(unsafe=False) ignores every Set-Cookie from an IP-address host (update_cookies_from_headers returns early when is_ip_address(hostname)), so nothing is stored for [::ffff:1.2.3.4]

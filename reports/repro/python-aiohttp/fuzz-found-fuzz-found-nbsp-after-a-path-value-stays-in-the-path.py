@@ -2,12 +2,12 @@
 # Reproducer: fuzz-found::fuzz-found: NBSP after a Path value stays in the path [rfc6265bis] on python-aiohttp
 #
 # Library:  aiohttp 3.14.5
-# Target:   aiohttp 3.14.5, through its adapter (adapters/targets.yaml)
+# Target:   aiohttp 3.14.5, as aiohttp.ClientSession with its default CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/fuzz-found/jar-4247f450.yaml:5 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.6.4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.4
 #           RFC 6265bis-22 §5.1.4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.4
 #
-# Recorded on aiohttp 3.14.5 (2026-12-06T22:07:17Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T00:50:47Z): xfail, at step 2
 #   observed: Cookie: "n=\"\""
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): _COOKIE_PATTERN (compiled with re.ASCII) cannot match `Path=/` followed by an NBSP (a value must end at ASCII whitespace, ';' or the end), so _apply_cookie_attributes skips the attribute and the cookie gets the default-path / instead of /<U+00A0>; it is sent to / (as n="")

@@ -2,11 +2,11 @@
 # Reproducer: nameless::named cookie with empty value keeps its equals sign while a nameless one has none [rfc6265bis] on python-aiohttp
 #
 # Library:  aiohttp 3.14.5
-# Target:   aiohttp 3.14.5, through its adapter (adapters/targets.yaml)
+# Target:   aiohttp 3.14.5, as aiohttp.ClientSession with its default CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/nameless/nameless-cookies.yaml:37 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.8.3 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 #
-# Recorded on aiohttp 3.14.5 (2026-12-06T22:07:17Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T00:50:47Z): xfail, at step 2
 #   observed: Cookie: "a=\"\""
 #   expected: Cookie: "a=; b"
 # Known divergence (expected-failures file): the nameless `=b` is never stored (parse_set_cookie_headers skips a pair with an empty name), and SimpleCookie writes the empty value of `a=` as a=""

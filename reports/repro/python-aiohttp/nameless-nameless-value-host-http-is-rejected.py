@@ -2,14 +2,14 @@
 # Reproducer: nameless::nameless value __Host-Http- is rejected [rfc6265bis] on python-aiohttp
 #
 # Library:  aiohttp 3.14.5
-# Target:   aiohttp 3.14.5, through its adapter (adapters/targets.yaml)
+# Target:   aiohttp 3.14.5, as aiohttp.ClientSession with its default CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/nameless/prefix-lookalike-values.yaml:156 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.7 step 22  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #           layered Store a Cookie
 # Security: prefix-bypass: a __Secure-/__Host- cookie stored without its guarantees (§5.4, §5.7 steps 20-22)
 #           serialization-collision: a nameless cookie serialized as another one, e.g. =__Host-a=b (§5.7 step 22)
 #
-# Recorded on aiohttp 3.14.5 (2026-12-06T22:07:17Z): xfail, at step 3
+# Recorded on aiohttp 3.14.5 (2026-12-07T00:50:47Z): xfail, at step 3
 #   observed: (no Cookie header)
 #   expected: Cookie: "x"
 # Known divergence (expected-failures file): aiohttp never stores nameless cookies: parse_set_cookie_headers skips a field whose pair has no '=' or an empty name

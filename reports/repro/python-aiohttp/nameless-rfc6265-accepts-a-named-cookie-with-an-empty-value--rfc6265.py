@@ -2,11 +2,11 @@
 # Reproducer: nameless::rfc6265 accepts a named cookie with an empty value [rfc6265] on python-aiohttp
 #
 # Library:  aiohttp 3.14.5
-# Target:   aiohttp 3.14.5, through its adapter (adapters/targets.yaml)
+# Target:   aiohttp 3.14.5, as aiohttp.ClientSession with its default CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/nameless/nameless-cookies.yaml:181 (cookie-conformance corpus)
 # Spec:     rfc6265 5.2
 #
-# Recorded on aiohttp 3.14.5 (2026-12-06T22:07:17Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T00:50:47Z): xfail, at step 2
 #   observed: Cookie: "a=\"\""
 #   expected: Cookie: "a="
 # Known divergence (expected-failures file): ClientRequest builds the Cookie header with http.cookies.SimpleCookie, which quotes any value holding a character outside its legal set (or an empty value) as "..." with octal escapes for non-ASCII-safe characters, so the value is not sent back verbatim

@@ -2,12 +2,12 @@
 # Reproducer: ordering::reading a cookie does not change its place in the order [rfc6265bis] on python-aiohttp
 #
 # Library:  aiohttp 3.14.5
-# Target:   aiohttp 3.14.5, through its adapter (adapters/targets.yaml)
+# Target:   aiohttp 3.14.5, as aiohttp.ClientSession with its default CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/ordering/creation-time.yaml:103 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.8.3 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 #           RFC 6265bis-22 §5.8.3 step 5  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 #
-# Recorded on aiohttp 3.14.5 (2026-12-06T22:07:17Z): xfail, at step 5
+# Recorded on aiohttp 3.14.5 (2026-12-07T00:50:47Z): xfail, at step 5
 #   observed: Cookie: "d=2; h=1"
 #   expected: Cookie: "h=1; d=2"
 # Known divergence (expected-failures file): the Cookie header is written by SimpleCookie.output(), which sorts cookies by name: the order is alphabetical, not longest path first then earliest creation (§5.8.3)

@@ -2,13 +2,13 @@
 # Reproducer: ordering::the default-path of the request-uri orders like an explicit Path [rfc6265bis] on python-aiohttp
 #
 # Library:  aiohttp 3.14.5
-# Target:   aiohttp 3.14.5, through its adapter (adapters/targets.yaml)
+# Target:   aiohttp 3.14.5, as aiohttp.ClientSession with its default CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/ordering/path-length.yaml:28 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.1.4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.4
 #           RFC 6265bis-22 §5.7 step 11  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #           RFC 6265bis-22 §5.8.3 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 #
-# Recorded on aiohttp 3.14.5 (2026-12-06T22:07:17Z): xfail, at step 3
+# Recorded on aiohttp 3.14.5 (2026-12-07T00:50:47Z): xfail, at step 3
 #   observed: Cookie: "a=1; b=2"
 #   expected: Cookie: "b=2; a=1"
 # Known divergence (expected-failures file): the Cookie header is written by SimpleCookie.output(), which sorts cookies by name: the order is alphabetical, not longest path first then earliest creation (§5.8.3)

@@ -2,12 +2,12 @@
 # Reproducer: parsing::invalid Max-Age does not stop Expires from applying [rfc6265bis] on python-aiohttp
 #
 # Library:  aiohttp 3.14.5
-# Target:   aiohttp 3.14.5, through its adapter (adapters/targets.yaml)
+# Target:   aiohttp 3.14.5, as aiohttp.ClientSession with its default CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/parsing/expires.yaml:49 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.6.2 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.2
 #           RFC 6265bis-22 §5.7 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on aiohttp 3.14.5 (2026-12-06T22:07:17Z): xfail, at step 5
+# Recorded on aiohttp 3.14.5 (2026-12-07T00:50:47Z): xfail, at step 5
 #   observed: Cookie: "a=b"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): an invalid Max-Age is blanked (cookie['max-age'] = '') inside the Max-Age branch of an if/elif, so the Expires branch is never reached: the cookie stays a session cookie

@@ -2,12 +2,12 @@
 # Reproducer: parsing::later invalid Max-Age leaves the earlier valid one in force [rfc6265bis] on python-aiohttp
 #
 # Library:  aiohttp 3.14.5
-# Target:   aiohttp 3.14.5, through its adapter (adapters/targets.yaml)
+# Target:   aiohttp 3.14.5, as aiohttp.ClientSession with its default CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/parsing/last-attribute-wins.yaml:162 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.6.2 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.2
 #           RFC 6265bis-22 §5.7 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on aiohttp 3.14.5 (2026-12-06T22:07:17Z): xfail, at step 5
+# Recorded on aiohttp 3.14.5 (2026-12-07T00:50:47Z): xfail, at step 5
 #   observed: Cookie: "a=b"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): the last Max-Age wins in the Morsel, and an invalid Max-Age is blanked rather than ignored (the Expires/earlier value is not restored), so the cookie is a session cookie

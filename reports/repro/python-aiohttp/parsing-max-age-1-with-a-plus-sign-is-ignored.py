@@ -2,11 +2,11 @@
 # Reproducer: parsing::Max-Age=+1 with a plus sign is ignored [rfc6265bis] on python-aiohttp
 #
 # Library:  aiohttp 3.14.5
-# Target:   aiohttp 3.14.5, through its adapter (adapters/targets.yaml)
+# Target:   aiohttp 3.14.5, as aiohttp.ClientSession with its default CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/parsing/max-age.yaml:52 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.6.2 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.2
 #
-# Recorded on aiohttp 3.14.5 (2026-12-06T22:07:17Z): xfail, at step 5
+# Recorded on aiohttp 3.14.5 (2026-12-07T00:50:47Z): xfail, at step 5
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=new"
 # Known divergence (expected-failures file): Max-Age goes through int(), which accepts a leading '+': the cookie expires after one second instead of the attribute being ignored

@@ -2,12 +2,12 @@
 # Reproducer: parsing::Max-Age in double quotes is ignored [rfc6265bis] on python-aiohttp
 #
 # Library:  aiohttp 3.14.5
-# Target:   aiohttp 3.14.5, through its adapter (adapters/targets.yaml)
+# Target:   aiohttp 3.14.5, as aiohttp.ClientSession with its default CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/parsing/max-age.yaml:183 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.6.2 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.2
 # Security: jar-desync: the jar parses Set-Cookie otherwise than servers and browsers (§5.6)
 #
-# Recorded on aiohttp 3.14.5 (2026-12-06T22:07:17Z): xfail, at step 5
+# Recorded on aiohttp 3.14.5 (2026-12-07T00:50:47Z): xfail, at step 5
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=new"
 # Known divergence (expected-failures file): a double-quoted attribute value is unquoted (_apply_cookie_attributes calls _unquote), so Max-Age="60" is read as 60

@@ -2,12 +2,12 @@
 # Reproducer: parsing::semicolon inside double quotes still ends the name-value-pair [rfc6265bis] on python-aiohttp
 #
 # Library:  aiohttp 3.14.5
-# Target:   aiohttp 3.14.5, through its adapter (adapters/targets.yaml)
+# Target:   aiohttp 3.14.5, as aiohttp.ClientSession with its default CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/parsing/name-value-split.yaml:82 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.6 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 # Security: jar-desync: the jar parses Set-Cookie otherwise than servers and browsers (§5.6)
 #
-# Recorded on aiohttp 3.14.5 (2026-12-06T22:07:17Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T00:50:47Z): xfail, at step 2
 #   observed: Cookie: "a=\"b;c\""
 #   expected: Cookie: "a=\"b"
 # Known divergence (expected-failures file): _parse_quoted_pair reads a double-quoted value as one token, so the ';' inside the quotes does not end the pair and the cookie value is "b;c" (6265bis ends the pair at the first ';')

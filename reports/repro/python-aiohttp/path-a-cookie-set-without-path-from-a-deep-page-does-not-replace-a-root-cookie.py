@@ -2,13 +2,13 @@
 # Reproducer: path::a cookie set without Path from a deep page does not replace a root cookie [rfc6265bis] on python-aiohttp
 #
 # Library:  aiohttp 3.14.5
-# Target:   aiohttp 3.14.5, through its adapter (adapters/targets.yaml)
+# Target:   aiohttp 3.14.5, as aiohttp.ClientSession with its default CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/path/path-attribute.yaml:125 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.1.4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.4
 #           RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #           RFC 6265bis-22 §5.8.3 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 #
-# Recorded on aiohttp 3.14.5 (2026-12-06T22:07:17Z): xfail, at step 3
+# Recorded on aiohttp 3.14.5 (2026-12-07T00:50:47Z): xfail, at step 3
 #   observed: Cookie: "a=dir"
 #   expected: Cookie: "a=dir; a=root"
 # Known divergence (expected-failures file): filter_cookies keeps one cookie per name (selected[name]): of the matching cookies named alike only the last one visited, for the most specific domain and path, is sent

@@ -2,11 +2,11 @@
 # Reproducer: path::quoted Path does not start with a slash and means the default-path [rfc6265bis] on python-aiohttp
 #
 # Library:  aiohttp 3.14.5
-# Target:   aiohttp 3.14.5, through its adapter (adapters/targets.yaml)
+# Target:   aiohttp 3.14.5, as aiohttp.ClientSession with its default CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/path/path-attribute.yaml:67 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.6.4 step 1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.4
 #
-# Recorded on aiohttp 3.14.5 (2026-12-06T22:07:17Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T00:50:47Z): xfail, at step 2
 #   observed: ["a=b domain=example.com path=/x host-only same-site=Default session"]
 #   expected: [{"name":"a","path":"/dir"}]
 # Known divergence (expected-failures file): an attribute value starting with '"' is unquoted by _apply_cookie_attributes, so Path="/x" becomes /x instead of falling back to the default-path

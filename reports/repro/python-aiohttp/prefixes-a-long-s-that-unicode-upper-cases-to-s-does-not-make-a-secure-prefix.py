@@ -2,12 +2,12 @@
 # Reproducer: prefixes::a long s that Unicode upper-cases to S does not make a __Secure- prefix [rfc6265bis] on python-aiohttp
 #
 # Library:  aiohttp 3.14.5
-# Target:   aiohttp 3.14.5, through its adapter (adapters/targets.yaml)
+# Target:   aiohttp 3.14.5, as aiohttp.ClientSession with its default CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/prefixes/not-a-prefix.yaml:75 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.4
 #           RFC 6265bis-22 §5.7 step 20  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on aiohttp 3.14.5 (2026-12-06T22:07:17Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T00:50:47Z): xfail, at step 2
 #   observed: (no Cookie header)
 #   expected: Cookie: "__ſecure-id=1"
 # Known divergence (expected-failures file): the name (with a space, or the non-ASCII long s ſ) does not match aiohttp's ASCII allowlist _COOKIE_NAME_RE, so parse_set_cookie_headers drops the field

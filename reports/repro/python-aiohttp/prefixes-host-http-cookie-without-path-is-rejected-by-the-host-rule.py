@@ -2,13 +2,13 @@
 # Reproducer: prefixes::__Host-Http- cookie without Path is rejected by the __Host- rule [rfc6265bis] on python-aiohttp
 #
 # Library:  aiohttp 3.14.5
-# Target:   aiohttp 3.14.5, through its adapter (adapters/targets.yaml)
+# Target:   aiohttp 3.14.5, as aiohttp.ClientSession with its default CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/prefixes/layered-http-prefix.yaml:115 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.7 step 21.3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #           layered Store a Cookie
 # Security: prefix-bypass: a __Secure-/__Host- cookie stored without its guarantees (§5.4, §5.7 steps 20-22)
 #
-# Recorded on aiohttp 3.14.5 (2026-12-06T22:07:17Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T00:50:47Z): xfail, at step 2
 #   observed: Cookie: "__Host-Http-id=1"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): aiohttp implements no cookie name prefixes (§5.4): __Secure-/__Host- names are ordinary names

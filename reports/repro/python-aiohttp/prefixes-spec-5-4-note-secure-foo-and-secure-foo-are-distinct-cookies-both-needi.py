@@ -2,14 +2,14 @@
 # Reproducer: prefixes::spec 5.4 note - __Secure-foo and __secure-foo are distinct cookies both needing Secure [rfc6265bis] on python-aiohttp
 #
 # Library:  aiohttp 3.14.5
-# Target:   aiohttp 3.14.5, through its adapter (adapters/targets.yaml)
+# Target:   aiohttp 3.14.5, as aiohttp.ClientSession with its default CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/prefixes/secure-prefix.yaml:39 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.4
 #           RFC 6265bis-22 §5.7 step 20  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #           RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 # Security: prefix-bypass: a __Secure-/__Host- cookie stored without its guarantees (§5.4, §5.7 steps 20-22)
 #
-# Recorded on aiohttp 3.14.5 (2026-12-06T22:07:17Z): xfail, at step 4
+# Recorded on aiohttp 3.14.5 (2026-12-07T00:50:47Z): xfail, at step 4
 #   observed: Cookie: "__SECURE-foo=qux; __Secure-foo=bar; __secure-foo=baz"
 #   expected: Cookie: "__Secure-foo=bar; __secure-foo=baz"
 # Known divergence (expected-failures file): aiohttp implements no cookie prefixes (§5.4), so the non-Secure __SeCuRe-/__SECURE- cookie is stored too; and SimpleCookie.output() sorts the Cookie header by name

@@ -2,13 +2,13 @@
 # Reproducer: prefixes::spec 5.4 rejected example - lower-case __host- with Domain only [rfc6265bis] on python-aiohttp
 #
 # Library:  aiohttp 3.14.5
-# Target:   aiohttp 3.14.5, through its adapter (adapters/targets.yaml)
+# Target:   aiohttp 3.14.5, as aiohttp.ClientSession with its default CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/prefixes/spec-examples.yaml:55 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.4
 #           RFC 6265bis-22 §5.7 step 21  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 # Security: prefix-bypass: a __Secure-/__Host- cookie stored without its guarantees (§5.4, §5.7 steps 20-22)
 #
-# Recorded on aiohttp 3.14.5 (2026-12-06T22:07:17Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T00:50:47Z): xfail, at step 2
 #   observed: Cookie: "__host-SID=12345"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): aiohttp implements no cookie name prefixes (§5.4): __Secure-/__Host- names are ordinary names

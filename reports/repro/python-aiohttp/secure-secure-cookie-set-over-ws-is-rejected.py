@@ -2,12 +2,12 @@
 # Reproducer: secure::Secure cookie set over ws is rejected [rfc6265bis] on python-aiohttp
 #
 # Library:  aiohttp 3.14.5
-# Target:   aiohttp 3.14.5, through its adapter (adapters/targets.yaml)
+# Target:   aiohttp 3.14.5, as aiohttp.ClientSession with its default CookieJar drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/secure/secure-origin.yaml:15 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.7 step 13  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 # Security: secure-overwrite: an insecure origin sets or replaces a Secure cookie (§8.6, §5.7 steps 13, 16)
 #
-# Recorded on aiohttp 3.14.5 (2026-12-06T22:07:17Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T00:50:47Z): xfail, at step 2
 #   observed: Cookie: "a=b"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): aiohttp accepts Secure cookies from http and lets http responses overwrite or delete secure cookies (no §5.7 secure-origin checks); it only withholds Secure cookies from non-https/wss requests

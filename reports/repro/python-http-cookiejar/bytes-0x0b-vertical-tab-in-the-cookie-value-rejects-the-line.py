@@ -2,12 +2,12 @@
 # Reproducer: bytes::0x0B vertical tab in the cookie value rejects the line [rfc6265bis] on python-http-cookiejar
 #
 # Library:  http.cookiejar (CPython standard library) 3.11.7
-# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), through its adapter (adapters/targets.yaml)
+# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), as urllib.request with HTTPCookieProcessor drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/bytes/control-characters.yaml:127 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.6 step 1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 # Security: jar-desync: the jar parses Set-Cookie otherwise than servers and browsers (§5.6)
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-06T22:07:17Z): xfail, at step 3
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T00:50:47Z): xfail, at step 3
 #   observed: Cookie: "a=n\x0bew"
 #   expected: Cookie: "a=old"
 # Known divergence (expected-failures file): http.cookiejar never checks for control characters (§5.6 step 1): parse_ns_headers only splits on ';' and '=' and str.strip()s each piece, so the line is accepted and a=new (or the cookie with the control character in its name or value) replaces or joins a=old

@@ -2,12 +2,12 @@
 # Reproducer: bytes::no-break space around the name is not trimmed [rfc6265bis] on python-http-cookiejar
 #
 # Library:  http.cookiejar (CPython standard library) 3.11.7
-# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), through its adapter (adapters/targets.yaml)
+# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), as urllib.request with HTTPCookieProcessor drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/bytes/non-ascii.yaml:91 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.6 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 #           RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-06T22:07:17Z): xfail, at step 2
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T00:50:47Z): xfail, at step 2
 #   observed: Cookie: " a\xc2=1; a=2"
 #   expected: Cookie: " a =1; a=2"
 # Known divergence (expected-failures file): http.cookiejar never checks for control characters (§5.6 step 1): parse_ns_headers only splits on ';' and '=' and str.strip()s each piece, so the line is accepted and a=new (or the cookie with the control character in its name or value) replaces or joins a=old

@@ -2,12 +2,12 @@
 # Reproducer: bytes::no-break space before the Path value makes it not start with a slash [rfc6265bis] on python-http-cookiejar
 #
 # Library:  http.cookiejar (CPython standard library) 3.11.7
-# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), through its adapter (adapters/targets.yaml)
+# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), as urllib.request with HTTPCookieProcessor drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/bytes/non-ascii.yaml:115 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.6 step 5  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 #           RFC 6265bis-22 §5.6.4 step 1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.4
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-06T22:07:17Z): xfail, at step 2
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T00:50:47Z): xfail, at step 2
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=b"
 # Known divergence (expected-failures file): parse_ns_headers trims names, values and attributes with str.strip(), which removes U+00A0 too: the header is decoded as ISO-8859-1, so the 0xA0 octet of the UTF-8 no-break space (C2 A0) is stripped at an edge, which changes the name or makes the Path value not start with '/' and never path-match

@@ -2,12 +2,12 @@
 # Reproducer: dates::two-digit year 69 is 2069 and is capped at 400 days [rfc6265bis] on python-http-cookiejar
 #
 # Library:  http.cookiejar (CPython standard library) 3.11.7
-# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), through its adapter (adapters/targets.yaml)
+# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), as urllib.request with HTTPCookieProcessor drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/dates/years.yaml:6 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.1.1 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 #           RFC 6265bis-22 §5.6.1 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.1
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-06T22:07:17Z): xfail, at step 5
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T00:50:47Z): xfail, at step 5
 #   observed: Cookie: "a=b"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): http2time reads a two-digit year within 50 years of the current year (70 and 0070 become 2070, 69 becomes 2069), and http.cookiejar has no 400-day cap (§5.5), so the cookie stays

@@ -2,13 +2,13 @@
 # Reproducer: domain::cookie set from an A-label host is sent to the same host written in Unicode [rfc6265bis] on python-http-cookiejar
 #
 # Library:  http.cookiejar (CPython standard library) 3.11.7
-# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), through its adapter (adapters/targets.yaml)
+# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), as urllib.request with HTTPCookieProcessor drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/domain/idn.yaml:14 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.1.2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.2
 #           RFC 6265bis-22 §5.8.3 step 1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 #           RFC 6265bis-22 §5.8.3 step 3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-06T22:07:17Z): xfail, at step 2
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T00:50:47Z): xfail, at step 2
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=b"
 # Known divergence (expected-failures file): http.cookiejar never converts host names to A-labels (no IDNA): the U-label and A-label forms of the host are different strings, so the cookie is stored under the Unicode host or does not domain-match

@@ -2,12 +2,12 @@
 # Reproducer: domain::Domain=localhost set by localhost becomes host-only [rfc6265bis] on python-http-cookiejar
 #
 # Library:  http.cookiejar (CPython standard library) 3.11.7
-# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), through its adapter (adapters/targets.yaml)
+# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), as urllib.request with HTTPCookieProcessor drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/domain/host-and-port.yaml:84 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.7 step 9  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 # Security: scope-leak: a cookie sent to a host outside its scope (§8.5, §5.8.3 step 3)
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-06T22:07:17Z): xfail, at step 2
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T00:50:47Z): xfail, at step 2
 #   observed: ["a=b domain=localhost path=/ same-site=Default session"]
 #   expected: [{"domain":"localhost","host_only":true,"name":"a"}]
 # Known divergence (expected-failures file): a Domain attribute always makes a domain cookie (domain_specified=True, stored as '.host'), even when it equals the request host, so the cookie is not host-only and also reaches subdomains; with no public suffix list, nothing turns it into a host-only cookie

@@ -2,13 +2,13 @@
 # Reproducer: domain::Domain written as .CO.UK is normalized and still rejected as a public suffix [rfc6265bis] on python-http-cookiejar
 #
 # Library:  http.cookiejar (CPython standard library) 3.11.7
-# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), through its adapter (adapters/targets.yaml)
+# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), as urllib.request with HTTPCookieProcessor drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/domain/public-suffix.yaml:40 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.6.3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.3
 #           RFC 6265bis-22 §5.7 step 9  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 # Security: supercookie: a cookie scoped to a public suffix reaches every site under it (§5.7 step 9)
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-06T22:07:17Z): xfail, at step 2
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T00:50:47Z): xfail, at step 2
 #   observed: Cookie: "a=b"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): http.cookiejar has no public suffix list and no IP-address exception: a Domain is accepted whenever the request host ends with it (set_ok_domain's suffix test), so a public suffix or trailing IPv4 octets are accepted

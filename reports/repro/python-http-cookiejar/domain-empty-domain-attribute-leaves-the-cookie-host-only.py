@@ -2,14 +2,14 @@
 # Reproducer: domain::empty Domain attribute leaves the cookie host-only [rfc6265bis] on python-http-cookiejar
 #
 # Library:  http.cookiejar (CPython standard library) 3.11.7
-# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), through its adapter (adapters/targets.yaml)
+# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), as urllib.request with HTTPCookieProcessor drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/domain/domain-attribute.yaml:63 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.6.3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.3
 #           RFC 6265bis-22 §5.7 step 7  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #           RFC 6265bis-22 §5.7 step 10  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 # Security: scope-leak: a cookie sent to a host outside its scope (§8.5, §5.8.3 step 3)
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-06T22:07:17Z): xfail, at step 2
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T00:50:47Z): xfail, at step 2
 #   observed: []
 #   expected: [{"domain":"www.example.com","host_only":true,"name":"a"}]
 # Known divergence (expected-failures file): an empty Domain value (or a lone '.') becomes the domain '.', which DefaultCookiePolicy.set_ok_domain rejects, so the cookie is dropped instead of being host-only

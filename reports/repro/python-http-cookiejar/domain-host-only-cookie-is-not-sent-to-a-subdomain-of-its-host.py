@@ -2,13 +2,13 @@
 # Reproducer: domain::host-only cookie is not sent to a subdomain of its host [rfc6265bis] on python-http-cookiejar
 #
 # Library:  http.cookiejar (CPython standard library) 3.11.7
-# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), through its adapter (adapters/targets.yaml)
+# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), as urllib.request with HTTPCookieProcessor drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/domain/host-only-and-domain-scope.yaml:19 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.7 step 10  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #           RFC 6265bis-22 §5.8.3 step 3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 # Security: scope-leak: a cookie sent to a host outside its scope (§8.5, §5.8.3 step 3)
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-06T22:07:17Z): xfail, at step 2
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T00:50:47Z): xfail, at step 2
 #   observed: Cookie: "a=b"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): http.cookiejar: host-only cookies are sent to subdomains (domain_specified=False still domain-matches under DefaultCookiePolicy's DomainLiberal strict_ns_domain)

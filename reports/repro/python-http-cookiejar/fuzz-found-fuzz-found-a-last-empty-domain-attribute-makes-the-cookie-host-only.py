@@ -2,12 +2,12 @@
 # Reproducer: fuzz-found::fuzz-found: a last empty Domain attribute makes the cookie host-only [rfc6265bis] on python-http-cookiejar
 #
 # Library:  http.cookiejar (CPython standard library) 3.11.7
-# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), through its adapter (adapters/targets.yaml)
+# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), as urllib.request with HTTPCookieProcessor drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/fuzz-found/parse-73dce3c4.yaml:5 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.6.3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.3
 #           RFC 6265bis-22 §5.7 step 7  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-06T22:07:17Z): xfail, at step 2
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T00:50:47Z): xfail, at step 2
 #   observed: (no Cookie header)
 #   expected: Cookie: "a="
 # Known divergence (expected-failures file): http.cookiejar keeps the first of repeated attributes (_normalized_cookie_tuples: 'only first value is significant'), so the valueless last Domain is skipped and Domain=m, which DefaultCookiePolicy.set_ok_domain refuses for example.com, rejects the cookie; 6265bis takes the last (empty) Domain and makes the cookie host-only

@@ -2,12 +2,12 @@
 # Reproducer: fuzz-found::fuzz-found: a non-secure cookie from http may not overlay a Secure one [rfc6265bis] on python-http-cookiejar
 #
 # Library:  http.cookiejar (CPython standard library) 3.11.7
-# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), through its adapter (adapters/targets.yaml)
+# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), as urllib.request with HTTPCookieProcessor drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/fuzz-found/jar-3c45a874.yaml:5 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.7 step 16  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 # Security: secure-overwrite: an insecure origin sets or replaces a Secure cookie (§8.6, §5.7 steps 13, 16)
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-06T22:07:17Z): xfail, at step 3
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T00:50:47Z): xfail, at step 3
 #   observed: Cookie: "a=1"
 #   expected: Cookie: "a="
 # Known divergence (expected-failures file): http.cookiejar lets an http response overwrite a secure cookie (§5.7 step 16 not implemented): a=1 from http replaces the secure a= under the same (domain, path, name) key

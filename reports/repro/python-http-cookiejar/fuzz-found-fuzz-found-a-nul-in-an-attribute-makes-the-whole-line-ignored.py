@@ -2,12 +2,12 @@
 # Reproducer: fuzz-found::fuzz-found: a NUL in an attribute makes the whole line ignored [rfc6265bis] on python-http-cookiejar
 #
 # Library:  http.cookiejar (CPython standard library) 3.11.7
-# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), through its adapter (adapters/targets.yaml)
+# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), as urllib.request with HTTPCookieProcessor drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/fuzz-found/jar-f79c15f8.yaml:5 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 # Security: jar-desync: the jar parses Set-Cookie otherwise than servers and browsers (§5.6)
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-06T22:07:17Z): xfail, at step 2
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T00:50:47Z): xfail, at step 2
 #   observed: Cookie: "d="
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): http.cookiejar never checks for control characters (§5.6 step 1): the NUL is a valueless attribute of its own, kept as an unknown (rest) attribute, so d= is stored

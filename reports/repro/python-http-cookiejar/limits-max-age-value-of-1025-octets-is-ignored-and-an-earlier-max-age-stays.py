@@ -2,12 +2,12 @@
 # Reproducer: limits::Max-Age value of 1025 octets is ignored and an earlier Max-Age stays [rfc6265bis] on python-http-cookiejar
 #
 # Library:  http.cookiejar (CPython standard library) 3.11.7
-# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), through its adapter (adapters/targets.yaml)
+# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), as urllib.request with HTTPCookieProcessor drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/limits/attribute-value-size.yaml:72 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.6 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 #           RFC 6265bis-22 §5.7 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-06T22:07:17Z): xfail, at step 3
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T00:50:47Z): xfail, at step 3
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=b"
 # Known divergence (expected-failures file): Max-Age is stored under the key 'expires', so the 'only first value is significant' guard never sees a repeated Max-Age: the 1025-octet Max-Age=000… is used (no 1024-octet limit), int() reads it as 0 and the cookie expires at once

@@ -2,12 +2,12 @@
 # Reproducer: nameless::nameless cookies with different paths are two cookies [rfc6265bis] on python-http-cookiejar
 #
 # Library:  http.cookiejar (CPython standard library) 3.11.7
-# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), through its adapter (adapters/targets.yaml)
+# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), as urllib.request with HTTPCookieProcessor drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/nameless/nameless-cookies.yaml:137 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #           RFC 6265bis-22 §5.8.3 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-06T22:07:17Z): xfail, at step 2
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T00:50:47Z): xfail, at step 2
 #   observed: (no Cookie header)
 #   expected: Cookie: "a; b"
 # Known divergence (expected-failures file): nameless cookies: parse_ns_headers discards a Set-Cookie whose first pair has an empty name (`=b`), and treats `b` as a cookie *named* b with no value, so `=x` forms are never stored and `x`/`x=` are the same cookie (identity is the name)

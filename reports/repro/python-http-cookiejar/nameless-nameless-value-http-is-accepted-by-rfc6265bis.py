@@ -2,11 +2,11 @@
 # Reproducer: nameless::nameless value __Http- is accepted by rfc6265bis [rfc6265bis] on python-http-cookiejar
 #
 # Library:  http.cookiejar (CPython standard library) 3.11.7
-# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), through its adapter (adapters/targets.yaml)
+# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), as urllib.request with HTTPCookieProcessor drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/nameless/prefix-lookalike-values.yaml:126 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.7 step 22  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-06T22:07:17Z): xfail, at step 3
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T00:50:47Z): xfail, at step 3
 #   observed: Cookie: "x"
 #   expected: Cookie: "__Http-a"
 # Known divergence (expected-failures file): nameless cookies: parse_ns_headers discards a Set-Cookie whose first pair has an empty name (`=b`), and treats `b` as a cookie *named* b with no value, so `=x` forms are never stored and `x`/`x=` are the same cookie (identity is the name)

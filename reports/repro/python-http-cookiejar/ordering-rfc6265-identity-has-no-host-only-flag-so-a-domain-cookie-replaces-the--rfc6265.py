@@ -2,11 +2,11 @@
 # Reproducer: ordering::rfc6265 identity has no host-only flag so a Domain cookie replaces the host-only one [rfc6265] on python-http-cookiejar
 #
 # Library:  http.cookiejar (CPython standard library) 3.11.7
-# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), through its adapter (adapters/targets.yaml)
+# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), as urllib.request with HTTPCookieProcessor drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/ordering/identity.yaml:199 (cookie-conformance corpus)
 # Spec:     rfc6265 5.3 step 11
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-06T22:07:17Z): xfail, at step 2
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T00:50:47Z): xfail, at step 2
 #   observed: Cookie: "a=host; a=dom"
 #   expected: Cookie: "a=dom"
 # Known divergence (expected-failures file): http.cookiejar keeps a host-only cookie and a Domain cookie of one name apart (domain 'site.example' vs '.site.example'), RFC 6265's identity has no host-only flag

@@ -2,12 +2,12 @@
 # Reproducer: parsing::Expires in the year 2100 is reduced to 400 days [rfc6265bis] on python-http-cookiejar
 #
 # Library:  http.cookiejar (CPython standard library) 3.11.7
-# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), through its adapter (adapters/targets.yaml)
+# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), as urllib.request with HTTPCookieProcessor drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/parsing/expires.yaml:119 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.6.1 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.1
 #           RFC 6265bis-22 §5.5  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.5
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-06T22:07:17Z): xfail, at step 5
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T00:50:47Z): xfail, at step 5
 #   observed: Cookie: "a=b"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): http.cookiejar stores Expires or now + Max-Age as given: there is no 400-day lifetime cap (§5.5)

@@ -2,12 +2,12 @@
 # Reproducer: parsing::invalid Max-Age does not stop Expires from applying [rfc6265bis] on python-http-cookiejar
 #
 # Library:  http.cookiejar (CPython standard library) 3.11.7
-# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), through its adapter (adapters/targets.yaml)
+# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), as urllib.request with HTTPCookieProcessor drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/parsing/expires.yaml:49 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.6.2 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.2
 #           RFC 6265bis-22 §5.7 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-06T22:07:17Z): xfail, at step 3
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T00:50:47Z): xfail, at step 3
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=b"
 # Known divergence (expected-failures file): _normalized_cookie_tuples drops the whole cookie when Max-Age is not an int() (or Domain/Path/Max-Age has no value), where 6265bis only ignores the attribute

@@ -2,11 +2,11 @@
 # Reproducer: parsing::RFC 2965 attributes Version Comment CommentURL Discard Port are ignored [rfc6265bis] on python-http-cookiejar
 #
 # Library:  http.cookiejar (CPython standard library) 3.11.7
-# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), through its adapter (adapters/targets.yaml)
+# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), as urllib.request with HTTPCookieProcessor drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/parsing/attribute-syntax.yaml:207 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.6 step 7  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-06T22:07:17Z): xfail, at step 3
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T00:50:47Z): xfail, at step 3
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=b"
 # Known divergence (expected-failures file): `Version=1` turns the cookie into an RFC 2965 (version 1) cookie and DefaultCookiePolicy(rfc2965=False) refuses it (set_ok_version); 6265bis ignores Version

@@ -2,13 +2,13 @@
 # Reproducer: parsing::Secure with an empty value after = still sets the secure-only-flag [rfc6265bis] on python-http-cookiejar
 #
 # Library:  http.cookiejar (CPython standard library) 3.11.7
-# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), through its adapter (adapters/targets.yaml)
+# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), as urllib.request with HTTPCookieProcessor drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/parsing/attribute-syntax.yaml:273 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.6.5  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.5
 #           RFC 6265bis-22 §5.7 step 12  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 # Security: cleartext-leak: a Secure cookie sent over http (§8.3, §5.8.3 step 3)
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-06T22:07:17Z): xfail, at step 2
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T00:50:47Z): xfail, at step 2
 #   observed: Cookie: "a=b"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): http.cookiejar stores `secure` from the attribute's value: `Secure=` gives the empty string, which is false, so the cookie is not secure

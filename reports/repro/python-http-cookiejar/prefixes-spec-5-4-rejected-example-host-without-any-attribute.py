@@ -2,13 +2,13 @@
 # Reproducer: prefixes::spec 5.4 rejected example - __Host- without any attribute [rfc6265bis] on python-http-cookiejar
 #
 # Library:  http.cookiejar (CPython standard library) 3.11.7
-# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), through its adapter (adapters/targets.yaml)
+# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), as urllib.request with HTTPCookieProcessor drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/prefixes/spec-examples.yaml:35 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.4
 #           RFC 6265bis-22 §5.7 step 21  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 # Security: prefix-bypass: a __Secure-/__Host- cookie stored without its guarantees (§5.4, §5.7 steps 20-22)
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-06T22:07:17Z): xfail, at step 2
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T00:50:47Z): xfail, at step 2
 #   observed: Cookie: "__Host-SID=12345"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): http.cookiejar implements no cookie name prefixes (§5.4): __Secure-/__Host- names are ordinary names

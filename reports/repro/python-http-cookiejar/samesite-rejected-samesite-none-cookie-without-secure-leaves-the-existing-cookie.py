@@ -2,13 +2,13 @@
 # Reproducer: samesite::rejected SameSite=None cookie without Secure leaves the existing cookie in place [rfc6265bis] on python-http-cookiejar
 #
 # Library:  http.cookiejar (CPython standard library) 3.11.7
-# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), through its adapter (adapters/targets.yaml)
+# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), as urllib.request with HTTPCookieProcessor drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/samesite/attribute-parsing.yaml:290 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.7 step 19  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #           RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 # Security: samesite-bypass: a SameSite cookie sent on, or set from, a cross-site request (§8.8, §5.7 step 18)
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-06T22:07:17Z): xfail, at step 3
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T00:50:47Z): xfail, at step 3
 #   observed: Cookie: "a=2"
 #   expected: Cookie: "a=1"
 # Known divergence (expected-failures file): http.cookiejar does not know SameSite: `SameSite=None` without Secure is stored like any cookie (§5.7 step 18 not implemented)

@@ -2,11 +2,11 @@
 # Reproducer: secure::a user agent trusting localhost accepts a Secure cookie from http [::1] [rfc6265bis] on python-http-cookiejar
 #
 # Library:  http.cookiejar (CPython standard library) 3.11.7
-# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), through its adapter (adapters/targets.yaml)
+# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), as urllib.request with HTTPCookieProcessor drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/secure/localhost.yaml:59 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.7 step 13  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-06T22:07:17Z): xfail, at step 2
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T00:50:47Z): xfail, at step 2
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=b"
 # Known divergence (expected-failures file): DefaultCookiePolicy.return_ok_secure sends Secure cookies only to https and wss (secure_protocols) URLs; http://localhost and loopback addresses are not treated as secure contexts

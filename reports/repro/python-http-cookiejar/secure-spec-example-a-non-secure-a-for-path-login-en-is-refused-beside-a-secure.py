@@ -2,13 +2,13 @@
 # Reproducer: secure::spec example - a non-secure a for path /login/en is refused beside a secure a for /login [rfc6265bis] on python-http-cookiejar
 #
 # Library:  http.cookiejar (CPython standard library) 3.11.7
-# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), through its adapter (adapters/targets.yaml)
+# Target:   http.cookiejar (CPython standard library) the python3 on PATH (3.11.7 here), as urllib.request with HTTPCookieProcessor drives it, through its adapter (checked against that client by `fidelity`)
 # Case:     cases/secure/leave-secure-alone.yaml:44 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.7 step 16  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 # Security: secure-overwrite: an insecure origin sets or replaces a Secure cookie (§8.6, §5.7 steps 13, 16)
 #           cleartext-leak: a Secure cookie sent over http (§8.3, §5.8.3 step 3)
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-06T22:07:17Z): xfail, at step 3
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T00:50:47Z): xfail, at step 3
 #   observed: Cookie: "a=evil"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): http.cookiejar accepts Secure cookies from http and lets an http response overwrite or delete a secure cookie (no 'secure origin' rules of §5.7 steps 15-17); it only refuses to *send* Secure cookies to non-https/wss URLs

@@ -1,15 +1,15 @@
 // Reproducer: bytes::LF in an attribute rejects the line [rfc6265bis] on rust-cookie-store
 //
 // Library:  cookie_store 0.22.1
-// Target:   cookie_store (Rust; the jar behind reqwest's cookie::Jar) 0.22.1 (workspace Cargo.lock), through its adapter (adapters/targets.yaml)
+// Target:   cookie_store (Rust; the jar behind reqwest's cookie::Jar) 0.22.1 (workspace Cargo.lock), as reqwest 0.13 blocking Client with its cookie Jar (cookie_provider) drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/bytes/control-characters.yaml:90 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.6 step 1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 // Security: jar-desync: the jar parses Set-Cookie otherwise than servers and browsers (§5.6)
 //
-// Recorded on cookie_store 0.22.1 (2026-12-06T22:07:17Z): xfail, at step 3
+// Recorded on cookie_store 0.22.1 (2026-12-07T00:50:47Z): xfail, at step 3
 //   observed: Cookie: "a=new"
 //   expected: Cookie: "a=old"
-// Known divergence (expected-failures file): cookie_store accepts the line (no CTL check, §5.6 step 1): the control character sits in an attribute, which the cookie crate ignores, so a=new replaces a=old
+// Known divergence (expected-failures file): hyper ends the Set-Cookie field at the trailing LF (httparse takes a bare LF as a line end), so cookie_store receives `a=new; Secure` without the control character and a=new replaces a=old; §5.6 step 1 ignores the whole line
 //
 // What the spec says happens, step by step (the reference jar's account):
 //   1. stored: a=old domain=example.com path=/ host-only same-site=Default session

@@ -1,12 +1,12 @@
 // Reproducer: bytes::non-UTF-8 octets in the cookie name are kept [rfc6265bis] on rust-cookie-store
 //
 // Library:  cookie_store 0.22.1
-// Target:   cookie_store (Rust; the jar behind reqwest's cookie::Jar) 0.22.1 (workspace Cargo.lock), through its adapter (adapters/targets.yaml)
+// Target:   cookie_store (Rust; the jar behind reqwest's cookie::Jar) 0.22.1 (workspace Cargo.lock), as reqwest 0.13 blocking Client with its cookie Jar (cookie_provider) drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/bytes/non-ascii.yaml:19 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.6 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 //           RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on cookie_store 0.22.1 (2026-12-06T22:07:17Z): xfail, at step 2
+// Recorded on cookie_store 0.22.1 (2026-12-07T00:50:47Z): xfail, at step 2
 //   observed: Cookie: "a=c"
 //   expected: Cookie: "\xfe\xfd=b; a=c"
 // Known divergence (expected-failures file): the Set-Cookie value is not UTF-8: reqwest's Jar (std::str::from_utf8 before cookie::Cookie::parse) skips it, since cookie_store takes &str; the cookie is never stored (only a=c, the UTF-8 line, is)

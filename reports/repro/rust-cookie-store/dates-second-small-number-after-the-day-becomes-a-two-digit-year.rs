@@ -1,12 +1,12 @@
 // Reproducer: dates::second small number after the day becomes a two-digit year [rfc6265bis] on rust-cookie-store
 //
 // Library:  cookie_store 0.22.1
-// Target:   cookie_store (Rust; the jar behind reqwest's cookie::Jar) 0.22.1 (workspace Cargo.lock), through its adapter (adapters/targets.yaml)
+// Target:   cookie_store (Rust; the jar behind reqwest's cookie::Jar) 0.22.1 (workspace Cargo.lock), as reqwest 0.13 blocking Client with its cookie Jar (cookie_provider) drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/dates/tokens.yaml:137 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.1.1 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 //           RFC 6265bis-22 §5.1.1 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 //
-// Recorded on cookie_store 0.22.1 (2026-12-06T22:07:17Z): xfail, at step 3
+// Recorded on cookie_store 0.22.1 (2026-12-07T00:50:47Z): xfail, at step 3
 //   observed: Cookie: "a=new"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): the cookie crate cannot read 'Expires=15 16 Jan 2026 12:00:00' (no weekday, extra number), ignores it, and a=new is stored as a session cookie instead of deleting a=old

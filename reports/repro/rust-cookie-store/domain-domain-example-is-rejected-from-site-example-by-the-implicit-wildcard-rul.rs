@@ -1,12 +1,12 @@
 // Reproducer: domain::Domain=example is rejected from site.example by the implicit wildcard rule [rfc6265bis] on rust-cookie-store
 //
 // Library:  cookie_store 0.22.1
-// Target:   cookie_store (Rust; the jar behind reqwest's cookie::Jar) 0.22.1 (workspace Cargo.lock), through its adapter (adapters/targets.yaml)
+// Target:   cookie_store (Rust; the jar behind reqwest's cookie::Jar) 0.22.1 (workspace Cargo.lock), as reqwest 0.13 blocking Client with its cookie Jar (cookie_provider) drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/domain/public-suffix.yaml:126 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.7 step 9  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: supercookie: a cookie scoped to a public suffix reaches every site under it (§5.7 step 9)
 //
-// Recorded on cookie_store 0.22.1 (2026-12-06T22:07:17Z): xfail, at step 2
+// Recorded on cookie_store 0.22.1 (2026-12-07T00:50:47Z): xfail, at step 2
 //   observed: Cookie: "a=b"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): cookie_store only treats suffixes the list names explicitly as public (Suffix::is_known); `example` is public only by the implicit `*` rule, so Domain=example is accepted

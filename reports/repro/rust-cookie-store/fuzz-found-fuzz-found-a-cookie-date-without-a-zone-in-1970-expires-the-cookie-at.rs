@@ -1,12 +1,12 @@
 // Reproducer: fuzz-found::fuzz-found: a cookie-date without a zone in 1970 expires the cookie at once [rfc6265bis] on rust-cookie-store
 //
 // Library:  cookie_store 0.22.1
-// Target:   cookie_store (Rust; the jar behind reqwest's cookie::Jar) 0.22.1 (workspace Cargo.lock), through its adapter (adapters/targets.yaml)
+// Target:   cookie_store (Rust; the jar behind reqwest's cookie::Jar) 0.22.1 (workspace Cargo.lock), as reqwest 0.13 blocking Client with its cookie Jar (cookie_provider) drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/fuzz-found/jar-9ea6ad92.yaml:5 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.1.1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 //           RFC 6265bis-22 §5.6.1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.1
 //
-// Recorded on cookie_store 0.22.1 (2026-12-06T22:07:17Z): xfail, at step 2
+// Recorded on cookie_store 0.22.1 (2026-12-07T00:50:47Z): xfail, at step 2
 //   observed: Cookie: "n="
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): the cookie crate cannot read 'Expires=1 Jan 70 2:0:0' (its fixed formats need two-digit day and time fields and a GMT zone), ignores it, and n= is stored as a session cookie instead of expiring at once

@@ -1,12 +1,12 @@
 // Reproducer: fuzz-found::fuzz-found: a dash-separated cookie-date with a two-digit year and no zone is parsed [rfc6265bis] on rust-cookie-store
 //
 // Library:  cookie_store 0.22.1
-// Target:   cookie_store (Rust; the jar behind reqwest's cookie::Jar) 0.22.1 (workspace Cargo.lock), through its adapter (adapters/targets.yaml)
+// Target:   cookie_store (Rust; the jar behind reqwest's cookie::Jar) 0.22.1 (workspace Cargo.lock), as reqwest 0.13 blocking Client with its cookie Jar (cookie_provider) drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/fuzz-found/parse-f724a819.yaml:5 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.1.1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 //           RFC 6265bis-22 §5.6.1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.1
 //
-// Recorded on cookie_store 0.22.1 (2026-12-06T22:07:17Z): xfail, at step 2
+// Recorded on cookie_store 0.22.1 (2026-12-07T00:50:47Z): xfail, at step 2
 //   observed: Cookie: "a="
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): the cookie crate cannot read 'Expires=1-jan-70 8:0:0' (its dashed format needs two-digit day and time fields and a GMT zone), ignores it, and a= is stored as a session cookie instead of expiring at once

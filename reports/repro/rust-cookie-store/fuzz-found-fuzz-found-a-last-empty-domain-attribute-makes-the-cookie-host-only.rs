@@ -1,12 +1,12 @@
 // Reproducer: fuzz-found::fuzz-found: a last empty Domain attribute makes the cookie host-only [rfc6265bis] on rust-cookie-store
 //
 // Library:  cookie_store 0.22.1
-// Target:   cookie_store (Rust; the jar behind reqwest's cookie::Jar) 0.22.1 (workspace Cargo.lock), through its adapter (adapters/targets.yaml)
+// Target:   cookie_store (Rust; the jar behind reqwest's cookie::Jar) 0.22.1 (workspace Cargo.lock), as reqwest 0.13 blocking Client with its cookie Jar (cookie_provider) drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/fuzz-found/parse-73dce3c4.yaml:5 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.6.3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.3
 //           RFC 6265bis-22 §5.7 step 7  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on cookie_store 0.22.1 (2026-12-06T22:07:17Z): xfail, at step 2
+// Recorded on cookie_store 0.22.1 (2026-12-07T00:50:47Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "a="
 // Known divergence (expected-failures file): the cookie crate ignores the final valueless Domain, so the earlier Domain=m stays and cookie_store rejects the cookie (m does not domain-match example.com); 6265bis takes the last Domain (empty) and makes the cookie host-only (§5.6.3, §5.7 step 7)

@@ -1,13 +1,13 @@
 // Reproducer: fuzz-found::fuzz-found: a Path over 1024 octets is ignored and the cookie replaces the default-path one [rfc6265bis] on rust-cookie-store
 //
 // Library:  cookie_store 0.22.1
-// Target:   cookie_store (Rust; the jar behind reqwest's cookie::Jar) 0.22.1 (workspace Cargo.lock), through its adapter (adapters/targets.yaml)
+// Target:   cookie_store (Rust; the jar behind reqwest's cookie::Jar) 0.22.1 (workspace Cargo.lock), as reqwest 0.13 blocking Client with its cookie Jar (cookie_provider) drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/fuzz-found/jar-9cd3e4e2.yaml:5 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 //           RFC 6265bis-22 §5.7 step 11  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //           RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on cookie_store 0.22.1 (2026-12-06T22:07:17Z): xfail, at step 3
+// Recorded on cookie_store 0.22.1 (2026-12-07T00:50:47Z): xfail, at step 3
 //   observed: Cookie: "a="
 //   expected: Cookie: "a=x"
 // Known divergence (expected-failures file): no 1024-octet limit on attribute values (§5.6 step 7): the over-long Path is used, so a=x is stored under that path beside a= instead of replacing it, and / still gets a=

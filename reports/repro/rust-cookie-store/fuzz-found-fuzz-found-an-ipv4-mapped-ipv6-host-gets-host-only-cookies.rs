@@ -1,12 +1,12 @@
 // Reproducer: fuzz-found::fuzz-found: an IPv4-mapped IPv6 host gets host-only cookies [rfc6265bis] on rust-cookie-store
 //
 // Library:  cookie_store 0.22.1
-// Target:   cookie_store (Rust; the jar behind reqwest's cookie::Jar) 0.22.1 (workspace Cargo.lock), through its adapter (adapters/targets.yaml)
+// Target:   cookie_store (Rust; the jar behind reqwest's cookie::Jar) 0.22.1 (workspace Cargo.lock), as reqwest 0.13 blocking Client with its cookie Jar (cookie_provider) drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/fuzz-found/jar-464558df.yaml:5 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.1.2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.2
 //           RFC 6265bis-22 §5.7 step 10  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on cookie_store 0.22.1 (2026-12-06T22:07:17Z): xfail, at step 2
+// Recorded on cookie_store 0.22.1 (2026-12-07T00:50:47Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "a="
 // Known divergence (expected-failures file): cookie_store stores the host-only domain of an IPv6 host as format!("[{addr}]"), and Rust prints an IPv4-mapped address as [::ffff:1.2.3.4], while url's host_str() (compared on every request) is [::ffff:102:304]; the strings never match, so the cookie is never sent

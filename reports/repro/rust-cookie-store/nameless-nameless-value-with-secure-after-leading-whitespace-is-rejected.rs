@@ -1,14 +1,14 @@
 // Reproducer: nameless::nameless value with __Secure- after leading whitespace is rejected [rfc6265bis] on rust-cookie-store
 //
 // Library:  cookie_store 0.22.1
-// Target:   cookie_store (Rust; the jar behind reqwest's cookie::Jar) 0.22.1 (workspace Cargo.lock), through its adapter (adapters/targets.yaml)
+// Target:   cookie_store (Rust; the jar behind reqwest's cookie::Jar) 0.22.1 (workspace Cargo.lock), as reqwest 0.13 blocking Client with its cookie Jar (cookie_provider) drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/nameless/prefix-lookalike-values.yaml:90 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.6 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 //           RFC 6265bis-22 §5.7 step 22  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: prefix-bypass: a __Secure-/__Host- cookie stored without its guarantees (§5.4, §5.7 steps 20-22)
 //           serialization-collision: a nameless cookie serialized as another one, e.g. =__Host-a=b (§5.7 step 22)
 //
-// Recorded on cookie_store 0.22.1 (2026-12-06T22:07:17Z): xfail, at step 3
+// Recorded on cookie_store 0.22.1 (2026-12-07T00:50:47Z): xfail, at step 3
 //   observed: (no Cookie header)
 //   expected: Cookie: "x"
 // Known divergence (expected-failures file): nameless cookies are rejected: the cookie crate's parser returns an error for a pair without '=' (MissingPair) or with an empty name (EmptyName), and reqwest drops it; the case's first step stores the nameless cookie x, which is missing before the line under test is even tried

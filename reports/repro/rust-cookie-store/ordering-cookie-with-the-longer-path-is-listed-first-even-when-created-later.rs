@@ -1,12 +1,12 @@
 // Reproducer: ordering::cookie with the longer path is listed first even when created later [rfc6265bis] on rust-cookie-store
 //
 // Library:  cookie_store 0.22.1
-// Target:   cookie_store (Rust; the jar behind reqwest's cookie::Jar) 0.22.1 (workspace Cargo.lock), through its adapter (adapters/targets.yaml)
+// Target:   cookie_store (Rust; the jar behind reqwest's cookie::Jar) 0.22.1 (workspace Cargo.lock), as reqwest 0.13 blocking Client with its cookie Jar (cookie_provider) drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/ordering/path-length.yaml:5 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.8.3 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 // Security: tossing: a sibling subdomain's cookie shadows or precedes the host's own (§8.6, §5.8.3 step 4)
 //
-// Recorded on cookie_store 0.22.1 (2026-12-06T22:07:17Z): xfail, at step 2
+// Recorded on cookie_store 0.22.1 (2026-12-07T00:50:47Z): xfail, at step 2
 //   observed: Cookie: "a=1; b=2"
 //   expected: Cookie: "b=2; a=1"
 // Known divergence (expected-failures file): right cookies, order varies: cookie_store keeps cookies in HashMaps (domain -> path -> name, std RandomState) and reqwest joins them in iteration order, not by path length and creation-time (§5.8.3 step 4, a SHOULD)

@@ -1,11 +1,11 @@
 // Reproducer: ordering::the Secure flag does not affect the order [rfc6265bis] on rust-cookie-store
 //
 // Library:  cookie_store 0.22.1
-// Target:   cookie_store (Rust; the jar behind reqwest's cookie::Jar) 0.22.1 (workspace Cargo.lock), through its adapter (adapters/targets.yaml)
+// Target:   cookie_store (Rust; the jar behind reqwest's cookie::Jar) 0.22.1 (workspace Cargo.lock), as reqwest 0.13 blocking Client with its cookie Jar (cookie_provider) drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/ordering/path-length.yaml:52 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.8.3 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 //
-// Recorded on cookie_store 0.22.1 (2026-12-06T22:07:17Z): xfail, at step 2
+// Recorded on cookie_store 0.22.1 (2026-12-07T00:50:47Z): xfail, at step 2
 //   observed: Cookie: "s=2; p=1"
 //   expected: Cookie: "p=1; s=2"
 // Known divergence (expected-failures file): right cookies, order varies: cookie_store keeps cookies in HashMaps (domain -> path -> name, std RandomState) and reqwest joins them in iteration order, not by path length and creation-time (§5.8.3 step 4, a SHOULD)

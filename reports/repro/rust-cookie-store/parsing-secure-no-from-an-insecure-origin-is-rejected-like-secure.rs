@@ -1,13 +1,13 @@
 // Reproducer: parsing::Secure=no from an insecure origin is rejected like Secure [rfc6265bis] on rust-cookie-store
 //
 // Library:  cookie_store 0.22.1
-// Target:   cookie_store (Rust; the jar behind reqwest's cookie::Jar) 0.22.1 (workspace Cargo.lock), through its adapter (adapters/targets.yaml)
+// Target:   cookie_store (Rust; the jar behind reqwest's cookie::Jar) 0.22.1 (workspace Cargo.lock), as reqwest 0.13 blocking Client with its cookie Jar (cookie_provider) drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/parsing/attribute-syntax.yaml:290 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.6.5  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.5
 //           RFC 6265bis-22 §5.7 step 13  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: secure-overwrite: an insecure origin sets or replaces a Secure cookie (§8.6, §5.7 steps 13, 16)
 //
-// Recorded on cookie_store 0.22.1 (2026-12-06T22:07:17Z): xfail, at step 2
+// Recorded on cookie_store 0.22.1 (2026-12-07T00:50:47Z): xfail, at step 2
 //   observed: Cookie: "a=b"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): cookie_store accepts the Secure attribute from a non-secure origin (no §5.7 step 13 check): Secure=no is Secure (correctly) and is stored from http

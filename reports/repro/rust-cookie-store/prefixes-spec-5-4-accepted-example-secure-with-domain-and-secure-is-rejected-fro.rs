@@ -1,14 +1,14 @@
 // Reproducer: prefixes::spec 5.4 accepted example - __Secure- with Domain and Secure is rejected from http [rfc6265bis] on rust-cookie-store
 //
 // Library:  cookie_store 0.22.1
-// Target:   cookie_store (Rust; the jar behind reqwest's cookie::Jar) 0.22.1 (workspace Cargo.lock), through its adapter (adapters/targets.yaml)
+// Target:   cookie_store (Rust; the jar behind reqwest's cookie::Jar) 0.22.1 (workspace Cargo.lock), as reqwest 0.13 blocking Client with its cookie Jar (cookie_provider) drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/prefixes/spec-examples.yaml:162 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.4
 //           RFC 6265bis-22 §5.7 step 20  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //           RFC 6265bis-22 §5.7 step 13  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: secure-overwrite: an insecure origin sets or replaces a Secure cookie (§8.6, §5.7 steps 13, 16)
 //
-// Recorded on cookie_store 0.22.1 (2026-12-06T22:07:17Z): xfail, at step 2
+// Recorded on cookie_store 0.22.1 (2026-12-07T00:50:47Z): xfail, at step 2
 //   observed: Cookie: "__Secure-SID=12345"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): cookie_store accepts the Secure attribute from a non-secure origin (no §5.7 step 13 check): the __Secure- cookie is stored from http

@@ -1,15 +1,15 @@
 // Reproducer: secure::a non-secure cookie from an http page uses its default-path for the overlay test [rfc6265bis] on rust-cookie-store
 //
 // Library:  cookie_store 0.22.1
-// Target:   cookie_store (Rust; the jar behind reqwest's cookie::Jar) 0.22.1 (workspace Cargo.lock), through its adapter (adapters/targets.yaml)
+// Target:   cookie_store (Rust; the jar behind reqwest's cookie::Jar) 0.22.1 (workspace Cargo.lock), as reqwest 0.13 blocking Client with its cookie Jar (cookie_provider) drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/secure/leave-secure-alone.yaml:71 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.7 step 16  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //           RFC 6265bis-22 §5.1.4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.4
 // Security: secure-overwrite: an insecure origin sets or replaces a Secure cookie (§8.6, §5.7 steps 13, 16)
 //           cleartext-leak: a Secure cookie sent over http (§8.3, §5.8.3 step 3)
 //
-// Recorded on cookie_store 0.22.1 (2026-12-06T22:07:17Z): xfail, at step 4
-//   observed: Cookie: "a=plain; a=evil"
+// Recorded on cookie_store 0.22.1 (2026-12-07T00:50:47Z): xfail, at step 4
+//   observed: Cookie: "a=evil; a=plain"
 //   expected: Cookie: "a=plain"
 // Known divergence (expected-failures file): cookie_store does not protect secure cookies from non-secure origins (§5.7 step 16 is missing): a=evil from /app/page (default-path /app) is stored beside the secure a for /app
 //

@@ -1,14 +1,14 @@
 // Reproducer: secure::a secure host-only cookie of a parent domain blocks a non-secure host-only cookie of its subdomain [rfc6265bis] on rust-cookie-store
 //
 // Library:  cookie_store 0.22.1
-// Target:   cookie_store (Rust; the jar behind reqwest's cookie::Jar) 0.22.1 (workspace Cargo.lock), through its adapter (adapters/targets.yaml)
+// Target:   cookie_store (Rust; the jar behind reqwest's cookie::Jar) 0.22.1 (workspace Cargo.lock), as reqwest 0.13 blocking Client with its cookie Jar (cookie_provider) drives it, through its adapter (checked against that client by `fidelity`)
 // Case:     cases/secure/leave-secure-alone.yaml:217 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.7 step 16  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //           RFC 6265bis-22 §5.1.3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.3
 // Security: secure-overwrite: an insecure origin sets or replaces a Secure cookie (§8.6, §5.7 steps 13, 16)
 //           scope-leak: a cookie sent to a host outside its scope (§8.5, §5.8.3 step 3)
 //
-// Recorded on cookie_store 0.22.1 (2026-12-06T22:07:17Z): xfail, at step 3
+// Recorded on cookie_store 0.22.1 (2026-12-07T00:50:47Z): xfail, at step 3
 //   observed: Cookie: "a=evil"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): cookie_store does not protect secure cookies from non-secure origins (§5.7 step 16 is missing): a host-only a=evil of the subdomain is stored beside the parent's secure host-only a
