@@ -21,7 +21,7 @@ use std::time::Duration;
 
 use reference_jar::{Api, Context, UnixTime};
 
-use super::faketime::Faketime;
+use super::faketime::{remove_jar, RunClock};
 use super::server::{unsendable, LoopbackServer, Received};
 use super::TempDir;
 use cookie_conformance::target::{Capabilities, Setup, Target, TargetError};
@@ -36,8 +36,7 @@ pub struct CurlTarget {
     version: String,
     server: LoopbackServer,
     dir: TempDir,
-    clock: super::RealClock,
-    faketime: Option<Faketime>,
+    clock: RunClock,
 }
 
 /// Why the curl target could not start.
@@ -65,8 +64,7 @@ impl CurlTarget {
         let version = curl_version(&curl)?;
         let server = LoopbackServer::start()?;
         let dir = TempDir::new("curl").map_err(CurlError::TempDir)?;
-        let faketime = Faketime::find().ok();
-        Ok(CurlTarget { curl, version, server, dir, clock: super::RealClock::default(), faketime })
+        Ok(CurlTarget { curl, version, server, dir, clock: RunClock::find() })
     }
 
     /// `curl 7.88.1`, from `curl --version`.
@@ -92,14 +90,7 @@ impl CurlTarget {
         for var in ["http_proxy", "https_proxy", "HTTPS_PROXY", "ALL_PROXY", "all_proxy", "CURL_HOME"] {
             cmd.env_remove(var);
         }
-        match &self.faketime {
-            Some(ft) => {
-                if ft.apply(&mut cmd, now).is_none() {
-                    return Err(TargetError::Unsupported(format!("libfaketime cannot be set to the time {now}")));
-                }
-            }
-            None => self.clock.catch_up(now),
-        }
+        self.clock.prepare(&mut cmd, now)?;
         self.server.plan(vec![set_cookie_lines.to_vec()]);
         let output = cmd.output().map_err(|e| TargetError::failed(format!("running {}: {e}", self.curl.display())))?;
         let received = self.server.take();
@@ -220,20 +211,12 @@ impl Target for CurlTarget {
     }
 
     fn capabilities(&self) -> Capabilities {
-        // HTTP API only, no same-site contexts, rfc6265bis.
-        match self.faketime {
-            Some(_) => Capabilities { virtual_clock: true, ..Capabilities::default() },
-            None => Capabilities { sleeps_through_advance: super::MAX_SLEEP_SECONDS, ..Capabilities::default() },
-        }
+        self.clock.capabilities()
     }
 
     fn reset(&mut self, setup: &Setup) -> Result<(), TargetError> {
         self.clock.reset(setup.start);
-        match std::fs::remove_file(self.jar()) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(TargetError::failed(format!("removing curl's cookie file: {e}"))),
-        }
+        remove_jar(&self.jar(), "curl's cookie file")
     }
 
     fn set_cookies(&mut self, url: &str, lines: &[Vec<u8>], ctx: &Context, now: UnixTime) -> Result<(), TargetError> {

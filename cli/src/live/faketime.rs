@@ -16,6 +16,8 @@ use std::process::Command;
 use reference_jar::UnixTime;
 use time::OffsetDateTime;
 
+use cookie_conformance::target::{Capabilities, TargetError};
+
 /// Where Debian and Ubuntu install the library (multiarch), then the upstream default.
 const CANDIDATES: &[&str] = &[
     "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
@@ -71,6 +73,55 @@ impl Faketime {
             .env_remove("FAKETIME_TIMESTAMP_FILE")
             .env_remove("FAKETIME_FMT");
         Some(())
+    }
+}
+
+/// The clock of a client run once per step (curl, wget): libfaketime when installed, else the
+/// real clock, slept through short advances ([`super::RealClock`]).
+#[derive(Debug)]
+pub(crate) struct RunClock {
+    faketime: Option<Faketime>,
+    real: super::RealClock,
+}
+
+impl RunClock {
+    /// libfaketime if it is installed.
+    pub(crate) fn find() -> RunClock {
+        RunClock { faketime: Faketime::find().ok(), real: super::RealClock::default() }
+    }
+
+    /// A command-line client's capabilities with this clock: HTTP API only, no same-site
+    /// contexts, rfc6265bis.
+    pub(crate) fn capabilities(&self) -> Capabilities {
+        match self.faketime {
+            Some(_) => Capabilities { virtual_clock: true, ..Capabilities::default() },
+            None => Capabilities { sleeps_through_advance: super::MAX_SLEEP_SECONDS, ..Capabilities::default() },
+        }
+    }
+
+    /// A new case starts at `start`.
+    pub(crate) fn reset(&mut self, start: UnixTime) {
+        self.real.reset(start);
+    }
+
+    /// Makes `cmd` run at `now`: under libfaketime, or after sleeping until then.
+    pub(crate) fn prepare(&mut self, cmd: &mut Command, now: UnixTime) -> Result<(), TargetError> {
+        match &self.faketime {
+            Some(ft) => ft.apply(cmd, now).ok_or_else(|| TargetError::Unsupported(format!("libfaketime cannot be set to the time {now}"))),
+            None => {
+                self.real.catch_up(now);
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Removes a client's cookie file before a case (`what` names it in the error).
+pub(crate) fn remove_jar(path: &Path, what: &str) -> Result<(), TargetError> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(TargetError::failed(format!("removing {what}: {e}"))),
     }
 }
 

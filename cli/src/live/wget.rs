@@ -26,7 +26,7 @@ use std::time::Duration;
 
 use reference_jar::{Api, Context, UnixTime};
 
-use super::faketime::Faketime;
+use super::faketime::{remove_jar, RunClock};
 use super::server::{unsendable, LoopbackServer, Received};
 use super::TempDir;
 use cookie_conformance::target::{Capabilities, Setup, Target, TargetError};
@@ -41,8 +41,7 @@ pub struct WgetTarget {
     version: String,
     server: LoopbackServer,
     dir: TempDir,
-    clock: super::RealClock,
-    faketime: Option<Faketime>,
+    clock: RunClock,
 }
 
 /// Why the wget target could not start.
@@ -70,8 +69,7 @@ impl WgetTarget {
         let version = wget_version(&wget)?;
         let server = LoopbackServer::start()?;
         let dir = TempDir::new("wget").map_err(WgetError::TempDir)?;
-        let faketime = Faketime::find().ok();
-        Ok(WgetTarget { wget, version, server, dir, clock: super::RealClock::default(), faketime })
+        Ok(WgetTarget { wget, version, server, dir, clock: RunClock::find() })
     }
 
     /// `wget 1.21.3`, from `wget --version`.
@@ -94,14 +92,7 @@ impl WgetTarget {
         for var in ["http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "no_proxy", "NO_PROXY", "WGETRC", "SYSTEM_WGETRC"] {
             cmd.env_remove(var);
         }
-        match &self.faketime {
-            Some(ft) => {
-                if ft.apply(&mut cmd, now).is_none() {
-                    return Err(TargetError::Unsupported(format!("libfaketime cannot be set to the time {now}")));
-                }
-            }
-            None => self.clock.catch_up(now),
-        }
+        self.clock.prepare(&mut cmd, now)?;
         self.server.plan(vec![set_cookie_lines.to_vec()]);
         let output = cmd.output().map_err(|e| TargetError::failed(format!("running {}: {e}", self.wget.display())))?;
         let received = self.server.take();
@@ -173,20 +164,12 @@ impl Target for WgetTarget {
     }
 
     fn capabilities(&self) -> Capabilities {
-        // HTTP API only, no same-site contexts, rfc6265bis.
-        match self.faketime {
-            Some(_) => Capabilities { virtual_clock: true, ..Capabilities::default() },
-            None => Capabilities { sleeps_through_advance: super::MAX_SLEEP_SECONDS, ..Capabilities::default() },
-        }
+        self.clock.capabilities()
     }
 
     fn reset(&mut self, setup: &Setup) -> Result<(), TargetError> {
         self.clock.reset(setup.start);
-        match std::fs::remove_file(self.jar()) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(TargetError::failed(format!("removing wget's cookie file: {e}"))),
-        }
+        remove_jar(&self.jar(), "wget's cookie file")
     }
 
     fn set_cookies(&mut self, url: &str, lines: &[Vec<u8>], ctx: &Context, now: UnixTime) -> Result<(), TargetError> {
