@@ -112,6 +112,33 @@ pub(crate) fn ws_address_from_stderr(child: &mut Child, marker: &'static str, ti
     rx.recv_timeout(timeout).map_err(|_| format!("no `{marker} ws://...` line within {timeout:?}"))
 }
 
+/// Refuses the Set-Cookie lines a browser never hands its cookie parser: those no response can
+/// carry (CR, LF), and those with a NUL, for which the browser fails the whole response
+/// (`nul_refusal`: the error it was observed to give).
+pub(crate) fn check_response_lines(browser: &str, lines: &[Vec<u8>], nul_refusal: &str) -> Result<(), TargetError> {
+    if let Some(why) = lines.iter().find_map(|l| super::server::unsendable(l)) {
+        return Err(TargetError::Unsupported(why.to_owned()));
+    }
+    if lines.iter().any(|l| l.contains(&0)) {
+        return Err(TargetError::Unsupported(format!(
+            "{browser} refuses a response whose header holds a NUL byte ({nul_refusal}): its cookie parser never sees the line"
+        )));
+    }
+    Ok(())
+}
+
+/// The script statements `document.cookie = "<line>"`, one per line (a script step).
+pub(crate) fn cookie_assignments(lines: &[Vec<u8>]) -> Result<Vec<String>, TargetError> {
+    lines
+        .iter()
+        .map(|line| {
+            let text = std::str::from_utf8(line)
+                .map_err(|_| TargetError::Unsupported("document.cookie takes a string: this assignment is not UTF-8".to_owned()))?;
+            Ok(format!("document.cookie = {}", serde_json::to_string(text).map_err(TargetError::failed)?))
+        })
+        .collect()
+}
+
 /// The host the browser puts in the `Host` field for `url` (IDNA-encoded, IPv6 in brackets).
 pub(crate) fn host_of(browser: &str, url: &str) -> Result<Vec<u8>, TargetError> {
     let parsed = url::Url::parse(url).map_err(|e| TargetError::Unsupported(format!("the {browser} target cannot navigate to {url:?}: {e}")))?;

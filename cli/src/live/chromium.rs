@@ -31,8 +31,8 @@ use std::time::{Duration, Instant};
 use reference_jar::{Api, Context, ThirdPartyPolicy, UnixTime};
 use serde_json::{json, Value};
 
-use super::browser::{frame_page, route, script_frame, Browser, How, Route, WsRpc, FRAME_PATH, PAGE_PATH};
-use super::server::{unsendable, LoopbackServer};
+use super::browser::{check_response_lines, cookie_assignments, frame_page, route, script_frame, Browser, How, Route, WsRpc, FRAME_PATH, PAGE_PATH};
+use super::server::LoopbackServer;
 use super::TempDir;
 use cookie_conformance::case::{SameSiteName, ThirdParty};
 use cookie_conformance::target::{Capabilities, Setup, StoredCookie, Target, TargetError};
@@ -399,25 +399,14 @@ impl Target for ChromiumTarget {
     fn set_cookies(&mut self, url: &str, lines: &[Vec<u8>], ctx: &Context, now: UnixTime) -> Result<(), TargetError> {
         self.clock.catch_up(now);
         if ctx.api == Api::Http {
-            if let Some(why) = lines.iter().find_map(|l| unsendable(l)) {
-                return Err(TargetError::Unsupported(why.to_owned()));
-            }
-            // Observed: the whole response fails (net::ERR_INVALID_HTTP_RESPONSE), so the
-            // cookie parser never sees the line under test.
-            if lines.iter().any(|l| l.contains(&0)) {
-                return Err(TargetError::Unsupported(
-                    "Chromium refuses a response whose header holds a NUL byte (net::ERR_INVALID_HTTP_RESPONSE): its cookie parser never sees the line".to_owned(),
-                ));
-            }
+            // Observed: a NUL fails the whole response (net::ERR_INVALID_HTTP_RESPONSE).
+            check_response_lines("Chromium", lines, "net::ERR_INVALID_HTTP_RESPONSE")?;
             return self.request(url, lines, ctx).map(|_| ());
         }
         let top = script_frame(&CHROMIUM, url, ctx)?;
         let session = self.script_document(url, top.as_ref())?;
-        for line in lines {
-            let text = std::str::from_utf8(line)
-                .map_err(|_| TargetError::Unsupported("document.cookie takes a string: this assignment is not UTF-8".to_owned()))?;
-            let literal = serde_json::to_string(text).map_err(TargetError::failed)?;
-            self.evaluate_in(&session, &format!("document.cookie = {literal}"))?;
+        for assignment in cookie_assignments(lines)? {
+            self.evaluate_in(&session, &assignment)?;
         }
         // The setter does not wait for the store (observed once: the next navigation went
         // without the cookie); the getter's round trip on the same pipe comes after the sets.
