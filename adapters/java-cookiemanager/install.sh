@@ -13,11 +13,12 @@ if [ "${#missing[@]}" -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-if [ ! -f build/.stamp ] || [ -n "$(find src -newer build/.stamp -name '*.java')" ]; then
+# ../java-shared: sources the Java adapters share (Json.java).
+if [ ! -f build/.stamp ] || [ -n "$(find src ../java-shared -newer build/.stamp -name '*.java')" ]; then
   rm -rf build
   # HttpClientPath calls java.net.http's own Utils.isValidValue (an unexported package).
   "$JDK/bin/javac" -source 17 -target 17 -Xlint:all -Werror \
-    --add-exports java.net.http/jdk.internal.net.http.common=ALL-UNNAMED -d build src/*.java
+    --add-exports java.net.http/jdk.internal.net.http.common=ALL-UNNAMED -d build src/*.java ../java-shared/*.java
   touch build/.stamp
 fi
 echo "java-cookiemanager: ready ($("$JDK/bin/java" -version 2>&1 | head -1))"

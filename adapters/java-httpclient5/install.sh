@@ -15,8 +15,9 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 JDK=/usr/lib/jvm/java-17-openjdk-amd64
 CP="$(cat classpath)"
-if [ ! -f build/Adapter.class ] || [ -n "$(find src classpath -newer build/Adapter.class)" ]; then
+# ../java-shared: sources the Java adapters share (Json.java).
+if [ ! -f build/Adapter.class ] || [ -n "$(find src ../java-shared classpath -newer build/Adapter.class)" ]; then
   rm -rf build
-  "$JDK/bin/javac" --release 17 -Xlint:all,-serial -Werror -cp "$CP" -d build src/*.java
+  "$JDK/bin/javac" --release 17 -Xlint:all,-serial -Werror -cp "$CP" -d build src/*.java ../java-shared/*.java
 fi
 echo "java-httpclient5: ready (libhttpclient5-java $(dpkg-query -W -f='${Version}' libhttpclient5-java), $("$JDK/bin/java" -version 2>&1 | head -1))"

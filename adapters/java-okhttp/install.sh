@@ -17,8 +17,9 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 CP="$(cat classpath)"
 if [ ! -f build/Adapter.class ] || [ ! -f build/Live.class ] \
-  || [ -n "$(find src -newer build/Adapter.class -name '*.java')" ]; then
+  || [ -n "$(find src ../java-shared -newer build/Adapter.class -name '*.java')" ]; then
   rm -rf build
-  "$JDK/bin/javac" --release 17 -Xlint:all,-classfile -Werror -cp "$CP" -d build src/*.java
+  # ../java-shared: sources the Java adapters share (Json.java).
+  "$JDK/bin/javac" --release 17 -Xlint:all,-classfile -Werror -cp "$CP" -d build src/*.java ../java-shared/*.java
 fi
 echo "java-okhttp: ready (OkHttp $(dpkg-query -W -f='${Version}' libokhttp-java), $("$JDK/bin/java" -version 2>&1 | head -1))"
