@@ -366,7 +366,8 @@ fn a_runner_started_adapter_is_restarted_after_a_crash() {
     let run = |t: &mut HttpTarget, c: &Case| cookie_conformance::run_case(t, &caps, c, Profile::Rfc6265bis, None, false);
     assert_eq!(run(&mut t, cases[0]).outcome, Outcome::Pass);
     let base = t.adapter().base_url();
-    let _ = reqwest::blocking::Client::new().post(format!("{base}/shutdown")).send();
+    let client = cookie_conformance_cli::targets::http::client_builder().build().unwrap();
+    let _ = client.post(format!("{base}/shutdown")).send();
     std::thread::sleep(Duration::from_millis(200));
     let r = run(&mut t, cases[1]);
     assert_eq!(r.outcome, Outcome::Error, "{r:?}");

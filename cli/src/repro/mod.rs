@@ -79,12 +79,14 @@ pub struct Template {
 }
 
 /// The templates of the built-in targets: the in-process cookie_store target shares the
-/// rust-cookie-store adapter's program; curl, wget and Chromium are driven live.
+/// rust-cookie-store adapter's program; curl, wget, Chromium and Firefox are driven live.
 const BUILTIN: &[(&str, &str, &str)] = &[
     ("cookie_store", "cli/repro/cookie_store.rs", include_str!("../../repro/cookie_store.rs")),
     ("curl", "cli/repro/curl.sh", include_str!("../../repro/curl.sh")),
     ("wget", "cli/repro/wget.sh", include_str!("../../repro/wget.sh")),
-    ("chromium", "cli/repro/chromium.html", include_str!("../../repro/chromium.html")),
+    // One page for both browsers: the steps are the same clicks, the set-up names each.
+    ("chromium", "cli/repro/browser.html", include_str!("../../repro/browser.html")),
+    ("firefox", "cli/repro/browser.html", include_str!("../../repro/browser.html")),
 ];
 
 impl Template {

@@ -667,7 +667,7 @@ mod tests {
     #[test]
     fn ten_thousand_leaked_sessions_over_http() {
         let (port, handle) = limited(Limits::default());
-        let client = reqwest::blocking::Client::new();
+        let client = crate::targets::http::client_builder().build().unwrap();
         let base = format!("http://127.0.0.1:{port}");
         let mut last = String::new();
         for _ in 0..10_000 {

@@ -135,12 +135,17 @@ struct State {
     gave_up: Option<String>,
 }
 
-fn client(options: &HttpOptions) -> Result<reqwest::blocking::Client, String> {
-    // Adapters speak plain HTTP, but a workspace build unifies reqwest's features with the
-    // rust-cookie-store live client's (TLS without a built-in crypto provider), and reqwest then
-    // needs a process-wide provider to build any client. Already installed is fine.
+/// A reqwest client builder for the tool's plain-HTTP clients (adapters, `serve`). A workspace
+/// build unifies reqwest's features with the rust-cookie-store live client's (TLS without a
+/// built-in crypto provider), and reqwest then needs a process-wide provider to build any
+/// client, so this installs ring's (already installed is fine).
+pub fn client_builder() -> reqwest::blocking::ClientBuilder {
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::blocking::Client::builder()
+}
+
+fn client(options: &HttpOptions) -> Result<reqwest::blocking::Client, String> {
+    client_builder()
         .tcp_nodelay(true)
         .pool_max_idle_per_host(1)
         .timeout(options.request_timeout)
