@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.5  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.5
 //           RFC 6265bis-22 §5.6.2 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.2
 //
-// Recorded on Apache HttpClient 5.2.1 (2026-12-07T00:50:47Z): xfail, at step 2
+// Recorded on Apache HttpClient 5.2.1 (2026-12-07T01:38:57Z): xfail, at step 2
 //   observed: ["a=b domain=example.com path=/ host-only same-site=Default expires=2027-02-05T00:00:01Z"]
 //   expected: [{"expires":"2027-02-05T00:00:00Z","name":"a"}]
 // Known divergence (expected-failures file): no 400-day cap: the expiry of `a=b; Max-Age=34560001` is used as given
@@ -67,7 +67,7 @@ import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.util.TimeValue;
 
 public class Repro {
-    static final String FAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1";
+    static final String FAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
     static final List<Integer> DIVERGED = new ArrayList<>();
     static final BasicCookieStore STORE = new BasicCookieStore(); // the builder's default store
     static final Wire WIRE = new Wire();

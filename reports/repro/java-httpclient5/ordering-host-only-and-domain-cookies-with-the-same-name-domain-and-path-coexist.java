@@ -8,7 +8,7 @@
 // Security: tossing: a sibling subdomain's cookie shadows or precedes the host's own (§8.6, §5.8.3 step 4)
 //           scope-leak: a cookie sent to a host outside its scope (§8.5, §5.8.3 step 3)
 //
-// Recorded on Apache HttpClient 5.2.1 (2026-12-07T00:50:47Z): xfail, at step 2
+// Recorded on Apache HttpClient 5.2.1 (2026-12-07T01:38:57Z): xfail, at step 2
 //   observed: Cookie: "a=dom"
 //   expected: Cookie: "a=host; a=dom"
 // Known divergence (expected-failures file): a=dom (Domain=site.example) has the same name, domain and path as the host-only a=host, so it replaces it: only a=dom is sent
@@ -69,7 +69,7 @@ import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.util.TimeValue;
 
 public class Repro {
-    static final String FAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1";
+    static final String FAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
     static final List<Integer> DIVERGED = new ArrayList<>();
     static final BasicCookieStore STORE = new BasicCookieStore(); // the builder's default store
     static final Wire WIRE = new Wire();

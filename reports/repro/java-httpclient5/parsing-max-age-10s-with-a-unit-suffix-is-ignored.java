@@ -5,7 +5,7 @@
 // Case:     cases/parsing/max-age.yaml:163 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.6.2 step 3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.2
 //
-// Recorded on Apache HttpClient 5.2.1 (2026-12-07T00:50:47Z): xfail, at step 3
+// Recorded on Apache HttpClient 5.2.1 (2026-12-07T01:38:57Z): xfail, at step 3
 //   observed: Cookie: "a=old"
 //   expected: Cookie: "a=new"
 // Known divergence (expected-failures file): `Max-Age=10s` cannot be read by Integer.parseInt (or is negative): the whole line is dropped
@@ -66,7 +66,7 @@ import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.util.TimeValue;
 
 public class Repro {
-    static final String FAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1";
+    static final String FAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
     static final List<Integer> DIVERGED = new ArrayList<>();
     static final BasicCookieStore STORE = new BasicCookieStore(); // the builder's default store
     static final Wire WIRE = new Wire();

@@ -8,7 +8,7 @@
 // Security: secure-overwrite: an insecure origin sets or replaces a Secure cookie (§8.6, §5.7 steps 13, 16)
 //           cleartext-leak: a Secure cookie sent over http (§8.3, §5.8.3 step 3)
 //
-// Recorded on Apache HttpClient 5.2.1 (2026-12-07T00:50:47Z): xfail, at step 4
+// Recorded on Apache HttpClient 5.2.1 (2026-12-07T01:38:57Z): xfail, at step 4
 //   observed: Cookie: "a=evil; a=plain"
 //   expected: Cookie: "a=plain"
 // Known divergence (expected-failures file): the non-secure a=evil from http is stored beside the Secure a=secure (Path=/app) and sent with a=plain
@@ -71,7 +71,7 @@ import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.util.TimeValue;
 
 public class Repro {
-    static final String FAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1";
+    static final String FAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
     static final List<Integer> DIVERGED = new ArrayList<>();
     static final BasicCookieStore STORE = new BasicCookieStore(); // the builder's default store
     static final Wire WIRE = new Wire();

@@ -5,7 +5,7 @@
 // Case:     cases/bytes/control-characters.yaml:248 (cookie-conformance corpus)
 // Spec:     rfc6265 5.2
 //
-// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T00:50:47Z): xfail, at step 2
+// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T01:38:57Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=b\x01c"
 // Known divergence (expected-failures file): Cookie.parse rejects a cookie whose name or value holds a control character (Util.indexOfControlOrNonAscii), whatever the profile
@@ -56,7 +56,7 @@ import okhttp3.internal.http1.Http1Codec;
 import okio.Buffer;
 
 public class Repro {
-    static final String FAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1";
+    static final String FAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
     static final CookieManager MANAGER = new CookieManager(); // CookiePolicy.ACCEPT_ORIGINAL_SERVER
     static final BridgeInterceptor BRIDGE = new BridgeInterceptor(new JavaNetCookieJar(MANAGER));
     static final List<Integer> DIVERGED = new ArrayList<>();

@@ -5,7 +5,7 @@
 // Case:     cases/dates/tokens.yaml:126 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.1.1 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 //
-// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T00:50:47Z): xfail, at step 5
+// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T01:38:57Z): xfail, at step 5
 //   observed: Cookie: "a=b"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): OkHttp's Expires parser (Cookie.parseExpires) matches each date token whole against its time, day-of-month, month and year patterns; here it finds no complete date, so the Expires attribute is ignored and the cookie stays a session cookie that is still sent (measured: persistent = false)
@@ -57,7 +57,7 @@ import okhttp3.internal.http1.Http1Codec;
 import okio.Buffer;
 
 public class Repro {
-    static final String FAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1";
+    static final String FAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
     static final CookieManager MANAGER = new CookieManager(); // CookiePolicy.ACCEPT_ORIGINAL_SERVER
     static final BridgeInterceptor BRIDGE = new BridgeInterceptor(new JavaNetCookieJar(MANAGER));
     static final List<Integer> DIVERGED = new ArrayList<>();

@@ -7,7 +7,7 @@
 //           RFC 6265bis-22 §5.6.2 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.2
 //           RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T00:50:47Z): xfail, at step 7
+// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T01:38:57Z): xfail, at step 7
 //   observed: Cookie: "a=b"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): no 400-day cap: Cookie.parse keeps any Max-Age or Expires up to year 9999 (HttpDate.MAX_DATE), and HttpCookie counts the whole Max-Age
@@ -60,7 +60,7 @@ import okhttp3.internal.http1.Http1Codec;
 import okio.Buffer;
 
 public class Repro {
-    static final String FAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1";
+    static final String FAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
     static final CookieManager MANAGER = new CookieManager(); // CookiePolicy.ACCEPT_ORIGINAL_SERVER
     static final BridgeInterceptor BRIDGE = new BridgeInterceptor(new JavaNetCookieJar(MANAGER));
     static final List<Integer> DIVERGED = new ArrayList<>();

@@ -7,7 +7,7 @@
 //           RFC 6265bis-22 §5.7 step 19  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: samesite-bypass: a SameSite cookie sent on, or set from, a cross-site request (§8.8, §5.7 step 18)
 //
-// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T00:50:47Z): xfail, at step 2
+// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T01:38:57Z): xfail, at step 2
 //   observed: Cookie: "a="
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): SameSite is ignored: OkHttp's Cookie has no SameSite field, so SameSite=None without Secure (or from http) is stored like any cookie
@@ -58,7 +58,7 @@ import okhttp3.internal.http1.Http1Codec;
 import okio.Buffer;
 
 public class Repro {
-    static final String FAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1";
+    static final String FAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
     static final CookieManager MANAGER = new CookieManager(); // CookiePolicy.ACCEPT_ORIGINAL_SERVER
     static final BridgeInterceptor BRIDGE = new BridgeInterceptor(new JavaNetCookieJar(MANAGER));
     static final List<Integer> DIVERGED = new ArrayList<>();

@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.7 step 7  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //           RFC 6265bis-22 §5.7 step 10  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T00:50:47Z): xfail, at step 3
+// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T01:38:57Z): xfail, at step 3
 //   observed: Cookie: "a=b"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): Cookie.parse ignores a Domain attribute that Util.canonicalizeHost cannot read as a host (an empty value, a second leading dot, a trailing dot, a port) instead of rejecting the cookie: it is stored host-only (measured: domain = the request host), and CookieManager's store then also sends it to subdomains
@@ -58,7 +58,7 @@ import okhttp3.internal.http1.Http1Codec;
 import okio.Buffer;
 
 public class Repro {
-    static final String FAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1";
+    static final String FAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
     static final CookieManager MANAGER = new CookieManager(); // CookiePolicy.ACCEPT_ORIGINAL_SERVER
     static final BridgeInterceptor BRIDGE = new BridgeInterceptor(new JavaNetCookieJar(MANAGER));
     static final List<Integer> DIVERGED = new ArrayList<>();

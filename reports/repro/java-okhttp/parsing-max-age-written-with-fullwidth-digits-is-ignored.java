@@ -5,7 +5,7 @@
 // Case:     cases/parsing/max-age.yaml:195 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.6.2 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.2
 //
-// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T00:50:47Z): xfail, at step 5
+// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T01:38:57Z): xfail, at step 5
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=new"
 // Known divergence (expected-failures file): Cookie.parseMaxAge reads the value with Long.parseLong, which accepts a leading `+` and non-ASCII (fullwidth) digits, so the Max-Age is used instead of ignored: the cookie gets that short lifetime, which JavaNetCookieJar's whole-second hand-over to HttpCookie rounds down, and it is gone when the case expects a=new
@@ -58,7 +58,7 @@ import okhttp3.internal.http1.Http1Codec;
 import okio.Buffer;
 
 public class Repro {
-    static final String FAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1";
+    static final String FAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
     static final CookieManager MANAGER = new CookieManager(); // CookiePolicy.ACCEPT_ORIGINAL_SERVER
     static final BridgeInterceptor BRIDGE = new BridgeInterceptor(new JavaNetCookieJar(MANAGER));
     static final List<Integer> DIVERGED = new ArrayList<>();
