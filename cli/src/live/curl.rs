@@ -22,6 +22,7 @@ use std::time::Duration;
 use reference_jar::{Api, Context, UnixTime};
 
 use super::faketime::{remove_jar, RunClock};
+use super::{scheme, Scheme};
 use super::server::{unsendable, LoopbackServer, Received};
 use super::TempDir;
 use cookie_conformance::target::{Capabilities, Setup, Target, TargetError};
@@ -164,20 +165,6 @@ fn curl_version(curl: &Path) -> Result<String, CurlError> {
     }
 }
 
-enum Scheme {
-    Http,
-    Https,
-}
-
-fn scheme(url: &str) -> Option<Scheme> {
-    let colon = url.find(':')?;
-    match url[..colon].to_ascii_lowercase().as_str() {
-        "http" => Some(Scheme::Http),
-        "https" => Some(Scheme::Https),
-        _ => None,
-    }
-}
-
 /// The arguments of one run. `-q` first: no `.curlrc` may change the engine's behaviour.
 fn curl_args(url: &str, port: u16, jar: &Path) -> Vec<std::ffi::OsString> {
     let mut a: Vec<std::ffi::OsString> = vec![
@@ -240,14 +227,6 @@ impl Target for CurlTarget {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn schemes() {
-        assert!(matches!(scheme("HTTPS://a/"), Some(Scheme::Https)));
-        assert!(matches!(scheme("http://a/"), Some(Scheme::Http)));
-        assert!(scheme("ftp://a/").is_none());
-        assert!(scheme("nocolon").is_none());
-    }
 
     #[test]
     fn arguments_disable_curlrc_and_globbing_and_map_every_host() {

@@ -61,6 +61,23 @@ impl RealClock {
     }
 }
 
+/// The schemes the loopback server serves.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Scheme {
+    Http,
+    Https,
+}
+
+/// The scheme of `url` (ASCII case-insensitive), when the loopback server serves it.
+pub(crate) fn scheme(url: &str) -> Option<Scheme> {
+    let colon = url.find(':')?;
+    match url[..colon].to_ascii_lowercase().as_str() {
+        "http" => Some(Scheme::Http),
+        "https" => Some(Scheme::Https),
+        _ => None,
+    }
+}
+
 /// A directory removed on drop (the `tempfile` crate is only a dev-dependency here).
 #[derive(Debug)]
 pub(crate) struct TempDir {
@@ -83,3 +100,15 @@ impl Drop for TempDir {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schemes() {
+        assert!(matches!(scheme("HTTPS://a/"), Some(Scheme::Https)));
+        assert!(matches!(scheme("http://a/"), Some(Scheme::Http)));
+        assert!(scheme("ftp://a/").is_none());
+        assert!(scheme("nocolon").is_none());
+    }
+}

@@ -27,6 +27,7 @@ use std::time::Duration;
 use reference_jar::{Api, Context, UnixTime};
 
 use super::faketime::{remove_jar, RunClock};
+use super::scheme;
 use super::server::{unsendable, LoopbackServer, Received};
 use super::TempDir;
 use cookie_conformance::target::{Capabilities, Setup, Target, TargetError};
@@ -84,7 +85,7 @@ impl WgetTarget {
     /// One wget run fetching `url` at `now`, answered with `set_cookie_lines`; the request as
     /// received.
     fn exchange(&mut self, url: &str, set_cookie_lines: &[Vec<u8>], now: UnixTime) -> Result<Received, TargetError> {
-        if !(starts_with_ignore_case(url, "http://") || starts_with_ignore_case(url, "https://")) {
+        if scheme(url).is_none() {
             return Err(TargetError::Unsupported(format!("wget target: only http and https URLs are served ({url})")));
         }
         let mut cmd = Command::new(&self.wget);
@@ -110,10 +111,6 @@ impl WgetTarget {
             Err(v) => Err(TargetError::failed(format!("wget {url}: the server received {} requests, expected 1", v.len()))),
         }
     }
-}
-
-fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
-    s.get(..prefix.len()).is_some_and(|p| p.eq_ignore_ascii_case(prefix))
 }
 
 fn wget_version(wget: &Path) -> Result<String, WgetError> {
@@ -193,6 +190,7 @@ impl Target for WgetTarget {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::live::Scheme;
 
     #[test]
     fn arguments_disable_wgetrc_and_hsts_and_proxy_every_host() {
@@ -208,8 +206,8 @@ mod tests {
         let a = wget_args("https://x.example/a", 8080, &jar);
         assert!(a.iter().any(|x| x == "--load-cookies"));
         assert_eq!(a.last().map(|x| x.as_os_str()), Some(std::ffi::OsStr::new("https://x.example/a")));
-        assert!(starts_with_ignore_case("HTTPS://a", "https://"));
-        assert!(!starts_with_ignore_case("ws://a", "https://"));
+        assert_eq!(scheme("HTTPS://a"), Some(Scheme::Https));
+        assert_eq!(scheme("ws://a"), None);
     }
 
     /// Needs wget on PATH; skipped (with a message) without it. Over the proxy, both schemes;
