@@ -67,8 +67,8 @@ struct ServeArgs {
 
 #[derive(Args)]
 struct BenchArgs {
-    /// Comma-separated targets: `reference`, `cookie_store`, `curl`, `wget`, `chromium` and `firefox` (the live
-    /// clients: one worker each), adapter names from adapters/targets.yaml, `adapter:URL`, and
+    /// Comma-separated targets: `reference`, `cookie_store`, `curl`, `wget`, `chromium`, `firefox` and `webkit`
+    /// (the live clients: one worker each), adapter names from adapters/targets.yaml, `adapter:URL`, and
     /// `serve` (the reference jar behind an in-process `serve`).
     #[arg(long, value_delimiter = ',', default_value = "reference,serve")]
     targets: Vec<String>,
@@ -449,11 +449,12 @@ fn bench(args: BenchArgs) -> anyhow::Result<bool> {
                 workers.push(targets::CookieStoreTarget::new()?);
             }
             measure(name, &mut workers, &pairs, min_time)
-        } else if name == "chromium" || name == "firefox" || name == "curl" || name == "wget" {
+        } else if ["chromium", "firefox", "webkit", "curl", "wget"].contains(&name.as_str()) {
             // Live clients: one worker (Chromium binds ports 80 and 443).
             let mut workers: Vec<Box<dyn cookie_conformance::Target + Send>> = vec![match name.as_str() {
                 "chromium" => Box::new(cookie_conformance_cli::live::ChromiumTarget::new()?),
                 "firefox" => Box::new(cookie_conformance_cli::live::FirefoxTarget::new()?),
+                "webkit" => Box::new(cookie_conformance_cli::live::WebkitTarget::new()?),
                 "curl" => Box::new(cookie_conformance_cli::live::CurlTarget::new()?),
                 _ => Box::new(cookie_conformance_cli::live::WgetTarget::new()?),
             }];

@@ -5,7 +5,7 @@
 //! cannot start fails the test instead.
 //!
 //! The whole corpus: `cookie-conformance run --target firefox --xfail cli/xfail/firefox.yaml`
-//! (about 3 minutes); a CI subset: add `--tag samesite --tag chips`.
+//! (about 5 minutes, both profiles); a CI subset: add `--tag samesite --tag chips`.
 
 mod live_common;
 

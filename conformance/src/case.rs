@@ -24,7 +24,8 @@ pub struct Case {
     /// The sections the case tests: of rfc6265bis-22 ("5.6.3", "5.7 step 10"), or of another
     /// draft ("chips 2", "layered 4.4").
     pub spec: Vec<String>,
-    /// Free-form tags; `seed`, `fuzz-found` and `http-state` are special.
+    /// Free-form tags; `seed`, `seed-question:<id>` (a question of the seeds' table),
+    /// `fuzz-found` and `http-state` are special.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
     /// The attacks a target failing this case is open to ([`crate::security`]).

@@ -11,7 +11,7 @@ use std::process::Child;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use reference_jar::{Context, SiteForCookies};
+use reference_jar::{Context, Profile, SiteForCookies};
 use serde_json::{json, Value};
 use tungstenite::stream::MaybeTlsStream;
 use tungstenite::{Message, WebSocket};
@@ -144,6 +144,11 @@ pub(crate) fn host_of(browser: &str, url: &str) -> Result<Vec<u8>, TargetError> 
     let parsed = url::Url::parse(url).map_err(|e| TargetError::Unsupported(format!("the {browser} target cannot navigate to {url:?}: {e}")))?;
     Ok(parsed.host_str().unwrap_or_default().as_bytes().to_vec())
 }
+
+/// The profiles a browser target runs: 6265bis, and the layered-cookies draft, whose user-agent
+/// user-agent requirements name web browsers first among the implementations they are for
+/// ("Cookie Consuming Implementations").
+pub(crate) const PROFILES: [Profile; 2] = [Profile::Rfc6265bis, Profile::LayeredCookies];
 
 /// Where the page that makes a request with a client lives (on the client's origin).
 pub(crate) const PAGE_PATH: &str = "/__cookie_conformance/page";

@@ -23,7 +23,9 @@
 //!   session auto-attaches it (`Target.setAutoAttach`, flattened) and the script runs over the
 //!   frame's session (`Runtime.evaluate` in its main world). Other contexts (other nested
 //!   documents, other methods, mixed content) are skipped with the reason.
-//! - Real clock only (libfaketime breaks Chromium).
+//! - A virtual clock through libfaketime when it is installed ([`BrowserClock`]): the browser and
+//!   every process it starts read the offset file, rewritten at each step; the store's expired
+//!   cookies are left out of the dump by the step's time.
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -32,6 +34,7 @@ use reference_jar::{Api, Context, ThirdPartyPolicy, UnixTime};
 use serde_json::{json, Value};
 
 use super::browser::{check_response_lines, cookie_assignments, frame_page, route, script_frame, Browser, How, Route, WsRpc, FRAME_PATH, PAGE_PATH};
+use super::faketime::BrowserClock;
 use super::server::LoopbackServer;
 use super::TempDir;
 use cookie_conformance::case::{SameSiteName, ThirdParty};
@@ -73,7 +76,7 @@ pub struct ChromiumTarget {
     block: bool,
     /// The sessions of the out-of-process frames attached during the last page load, in order.
     frames: Vec<String>,
-    clock: super::RealClock,
+    clock: BrowserClock,
     // Removed after the browser (field order: dropped last).
     _profile: TempDir,
 }
@@ -96,8 +99,10 @@ impl ChromiumTarget {
         std::fs::create_dir_all(&default).map_err(ChromiumError::Profile)?;
         // Chromium blocks third-party cookies by default; mode 0 allows them (FACTS.md).
         std::fs::write(default.join("Preferences"), r#"{"profile":{"cookie_controls_mode":0}}"#).map_err(ChromiumError::Profile)?;
+        let clock = BrowserClock::find(&profile.path).map_err(ChromiumError::Profile)?;
         let mut child = Command::new(&binary)
             .args(chromium_args(&profile.path))
+            .envs(clock.env())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -136,7 +141,7 @@ impl ChromiumTarget {
                 return Err(ChromiumError::Cdp(e));
             }
         };
-        Ok(ChromiumTarget { version, server, child, cdp, session, block: false, frames: Vec::new(), clock: super::RealClock::default(), _profile: profile })
+        Ok(ChromiumTarget { version, server, child, cdp, session, block: false, frames: Vec::new(), clock, _profile: profile })
     }
 
     /// Makes the request to `url` that `ctx` describes, answered with `lines`; the `Cookie`
@@ -374,13 +379,15 @@ impl Target for ChromiumTarget {
             // CHIPS is on in Chromium; third-party cookies can be blocked over the protocol.
             partitioned: true,
             third_party_policies: vec![ThirdParty::Allow, ThirdParty::Block],
-            sleeps_through_advance: super::MAX_SLEEP_SECONDS,
+            virtual_clock: self.clock.is_virtual(),
+            sleeps_through_advance: self.clock.sleeps_through_advance(),
+            profiles: super::browser::PROFILES.to_vec(),
             ..Capabilities::default()
         }
     }
 
     fn reset(&mut self, setup: &Setup) -> Result<(), TargetError> {
-        self.clock.reset(setup.start);
+        self.clock.reset(setup.start)?;
         self.cdp.call(Some(&self.session), "Network.clearBrowserCookies", json!({})).map_err(TargetError::failed)?;
         // `block` is Chromium with third-party cookies blocked (the setting users and Incognito
         // get); `allow` lifts the restriction, as at start.
@@ -397,7 +404,7 @@ impl Target for ChromiumTarget {
     }
 
     fn set_cookies(&mut self, url: &str, lines: &[Vec<u8>], ctx: &Context, now: UnixTime) -> Result<(), TargetError> {
-        self.clock.catch_up(now);
+        self.clock.at(now)?;
         if ctx.api == Api::Http {
             // Observed: a NUL fails the whole response (net::ERR_INVALID_HTTP_RESPONSE).
             check_response_lines("Chromium", lines, "net::ERR_INVALID_HTTP_RESPONSE")?;
@@ -415,7 +422,7 @@ impl Target for ChromiumTarget {
     }
 
     fn cookie_header(&mut self, url: &str, ctx: &Context, now: UnixTime) -> Result<Option<Vec<u8>>, TargetError> {
-        self.clock.catch_up(now);
+        self.clock.at(now)?;
         if ctx.api == Api::Http {
             return self.request(url, &[], ctx);
         }
@@ -429,18 +436,21 @@ impl Target for ChromiumTarget {
     }
 
     fn dump(&mut self, now: UnixTime) -> Result<Option<Vec<StoredCookie>>, TargetError> {
-        self.clock.catch_up(now);
-        self.stored().map(Some)
+        self.clock.at(now)?;
+        self.stored(now).map(Some)
     }
 }
 
 impl ChromiumTarget {
     /// The browser's cookie store as the DevTools protocol lists it (`Storage.getCookies`: every
     /// cookie of the default browser context, partitioned ones with their partition key).
-    fn stored(&mut self) -> Result<Vec<StoredCookie>, TargetError> {
+    /// Expired cookies are left out: Chromium removes one when it next looks at it, so the list
+    /// may still hold it.
+    fn stored(&mut self, now: UnixTime) -> Result<Vec<StoredCookie>, TargetError> {
         let answer = self.cdp.call(None, "Storage.getCookies", json!({})).map_err(TargetError::failed)?;
         let cookies = answer["cookies"].as_array().ok_or_else(|| TargetError::failed(format!("Storage.getCookies answered {answer}")))?;
-        cookies.iter().map(stored_cookie).collect()
+        let all = cookies.iter().map(stored_cookie).collect::<Result<Vec<_>, _>>()?;
+        Ok(all.into_iter().filter(|c| c.expires.is_none_or(|e| e > now)).collect())
     }
 }
 

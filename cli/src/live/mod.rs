@@ -6,6 +6,7 @@
 //! - [`faketime`]: a virtual clock for command-line clients, through libfaketime.
 //! - [`chromium`]: headless Chromium over the DevTools protocol (`--target chromium`).
 //! - [`firefox`]: headless Firefox over WebDriver BiDi (`--target firefox`).
+//! - [`webkit`]: WebKitGTK's MiniBrowser under WebKitWebDriver (`--target webkit`).
 //! - [`browser`]: what the browser targets share (websocket JSON-RPC, request routing).
 //! - [`driven`]: the client library an adapter models, driven by the adapter's `live:` program
 //!   (`--target <adapter>-live`, and `cookie-conformance fidelity`).
@@ -17,12 +18,14 @@ pub mod driven;
 pub mod faketime;
 pub mod firefox;
 pub mod server;
+pub mod webkit;
 pub mod wget;
 
 pub use self::chromium::{ChromiumError, ChromiumTarget};
 pub use self::curl::{CurlError, CurlTarget};
 pub use self::firefox::{FirefoxError, FirefoxTarget};
 pub use self::server::LoopbackServer;
+pub use self::webkit::{WebkitError, WebkitTarget};
 pub use self::wget::{WgetError, WgetTarget};
 
 use std::path::PathBuf;

@@ -161,6 +161,12 @@ impl LoopbackServer {
         self.shared.lock().hosts = hosts;
     }
 
+    /// How many requests have been recorded since the last [`LoopbackServer::plan`] (for a
+    /// client that cannot say when a navigation it started has reached the server).
+    pub fn received_count(&self) -> usize {
+        self.shared.lock().received.len()
+    }
+
     /// The requests received since the last [`LoopbackServer::plan`], in order.
     pub fn take(&self) -> Vec<Received> {
         std::mem::take(&mut self.shared.lock().received)

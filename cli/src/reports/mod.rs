@@ -4,7 +4,8 @@
 //! * `index.html` ([`html`]): one self-contained page, the matrix of trials × targets;
 //! * `results.json` ([`results`]): the versioned results document, with `results.schema.json`;
 //! * `junit-<target>.xml` ([`junit`]): one JUnit XML file per target, for CI;
-//! * `SUMMARY.md` ([`summary`]): the pass-rate table a README embeds;
+//! * `SUMMARY.md` ([`summary`]): the pass-rate table a README embeds, with the seeds' table of
+//!   third-party answers from the browsers ([`seeds`]);
 //! * `CHANGES.md` ([`changes`]), with `--baseline OLD.json`: what changed since that run.
 //!
 //! Targets are resolved by name through the same function as `run --target`, so whatever that
@@ -17,6 +18,7 @@ pub mod coverage;
 pub mod html;
 pub mod junit;
 pub mod results;
+pub mod seeds;
 pub mod summary;
 
 use std::path::{Path, PathBuf};

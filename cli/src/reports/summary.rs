@@ -116,8 +116,8 @@ pub fn tallies(doc: &ResultsDoc, profile: &str) -> Vec<(String, Vec<Summary>)> {
 pub fn render(doc: &ResultsDoc) -> String {
     let areas = doc.areas();
     // Areas and sections are read under one profile, the current draft: counting every
-    // profile would let the layered-cookies trials, which no third-party jar claims, halve
-    // every jar's coverage.
+    // profile would let the layered-cookies trials, which only the reference and the browsers
+    // claim, halve every other jar's coverage.
     let profile = coverage::HEADLINE_PROFILE;
     let tallies = tallies(doc, profile);
     let mut out = String::new();
@@ -160,6 +160,7 @@ pub fn render(doc: &ResultsDoc) -> String {
         out.push('\n');
     }
     render_attacks(doc, &mut out);
+    out.push_str(&super::seeds::render(doc));
     let _ = writeln!(out, "## Pass rate by area ({profile})\n");
     let header: Vec<String> = doc.targets.iter().map(|t| format!("`{}`", t.id)).collect();
     let _ = writeln!(out, "| area | {} |", header.join(" | "));

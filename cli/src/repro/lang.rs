@@ -94,7 +94,7 @@ impl Lang {
             Lang::Html => return crate::reports::html::escape_text(text),
         };
         text.lines()
-            .map(|l| visible(l))
+            .map(visible)
             // Java decodes `\u` escapes before anything else, comments included: `\\u` is not one.
             .map(|l| if self == Lang::Java { l.replace("\\u", "\\\\u") } else { l })
             // PHP leaves PHP mode at `?>`, even inside a line comment.

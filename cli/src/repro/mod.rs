@@ -87,6 +87,7 @@ const BUILTIN: &[(&str, &str, &str)] = &[
     // One page for both browsers: the steps are the same clicks, the set-up names each.
     ("chromium", "cli/repro/browser.html", include_str!("../../repro/browser.html")),
     ("firefox", "cli/repro/browser.html", include_str!("../../repro/browser.html")),
+    ("webkit", "cli/repro/browser.html", include_str!("../../repro/browser.html")),
 ];
 
 impl Template {

@@ -2,7 +2,7 @@
 //! harness) follows in a fresh profile, with the small server the template carries answering
 //! each request with the case's Set-Cookie bytes and printing the Cookie header it receives.
 //!
-//! Each request is made the way the live Chromium target makes it (cli/src/live/chromium.rs):
+//! Each request is made the way the live browser targets make it (cli/src/live/browser.rs):
 //! without a client from the address bar; from a page on the context's site by a link click
 //! (a top-level GET navigation), a form submission (POST) or an `<img>` (a subresource);
 //! `document.cookie` from the console of a page at the URL.
@@ -27,6 +27,7 @@ pub fn render(subject: &Subject<'_>, template: &Template, plan: &Plan) -> Result
     let mut steps = Vec::with_capacity(plan.calls.len());
     for call in &plan.calls {
         steps.push(match call {
+            Call::Advance(s) if *s > 60 => format!("<li>Wait {s} seconds: add {s} to the clock file's offset (set-up).</li>"),
             Call::Advance(s) => format!("<li>Wait {s} seconds.</li>"),
             Call::Set { url, lines, context } => {
                 if script(context) {

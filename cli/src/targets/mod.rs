@@ -40,12 +40,16 @@ pub static REGISTRY: &[TargetEntry] = &[TargetEntry {
     build: || Ok(Box::new(crate::live::WgetTarget::new()?)),
 }, TargetEntry {
     name: "chromium",
-    description: "headless Chromium over the DevTools protocol, live against a loopback server on ports 80/443 (root; real clock; cross-site link, form POST, <img> and frame requests; third_party block)",
+    description: "headless Chromium over the DevTools protocol, live against a loopback server on ports 80/443 (root; virtual clock through libfaketime when installed; cross-site link, form POST, <img> and frame requests; third_party block)",
     build: || Ok(Box::new(crate::live::ChromiumTarget::new()?)),
 }, TargetEntry {
     name: "firefox",
     description: "headless Firefox ESR over WebDriver BiDi, live with the loopback server as its proxy (any port, no root; real clock; cross-site link, form POST, <img> and frame requests; third_party allow/block/partition)",
     build: || Ok(Box::new(crate::live::FirefoxTarget::new()?)),
+}, TargetEntry {
+    name: "webkit",
+    description: "WebKitGTK's MiniBrowser under WebKitWebDriver (Xvfb when there is no display), live with the loopback server as its proxy (virtual clock through libfaketime when installed; cross-site link, form POST, <img> and frame requests; third_party allow/block (ITP))",
+    build: || Ok(Box::new(crate::live::WebkitTarget::new()?)),
 }];
 
 /// The registry entry called `name`.

@@ -76,7 +76,8 @@ impl AdapterProcess {
     }
 
     fn fail(&mut self, why: &str) -> String {
-        self.kill_now();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
         format!("{why}{}", self.log_tail_suffix())
     }
 
@@ -106,22 +107,7 @@ impl AdapterProcess {
 
     /// `SIGTERM`, then `SIGKILL` after 2 s (PROTOCOL.md §7.4).
     pub fn terminate(&mut self) {
-        if self.exited() {
-            return;
-        }
-        // No libc (the crate forbids unsafe code): `kill -TERM` is the portable way.
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .stderr(Stdio::null())
-            .status();
-        if !self.wait_for(Duration::from_secs(2)) {
-            self.kill_now();
-        }
-    }
-
-    fn kill_now(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        terminate(&mut self.child, Duration::from_secs(2));
     }
 
     fn wait_for(&mut self, d: Duration) -> bool {
@@ -134,6 +120,26 @@ impl AdapterProcess {
         }
         self.exited()
     }
+}
+
+/// Stops `child` as a well-behaved program expects: `SIGTERM`, then `SIGKILL` if it has not
+/// exited after `grace`; reaps it.
+pub(crate) fn terminate(child: &mut Child, grace: Duration) {
+    let exited = |c: &mut Child| !matches!(c.try_wait(), Ok(None));
+    if exited(child) {
+        return;
+    }
+    // No libc (the crate forbids unsafe code): `kill -TERM` is the portable way.
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).stderr(Stdio::null()).status();
+    let until = Instant::now() + grace;
+    while Instant::now() < until {
+        if exited(child) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 impl Drop for AdapterProcess {
