@@ -63,6 +63,15 @@ impl Faketime {
         &self.library
     }
 
+    /// The thread-safe build beside it (`libfaketimeMT.so.1`, same package), else the library:
+    /// for multi-threaded programs. Measured with Chromium reading the clock file at every
+    /// clock read: under the plain build, one cookie of 3000 set in one case got a creation
+    /// time off the virtual clock in about half the runs; under the MT build, none in ten.
+    pub fn multithreaded(&self) -> PathBuf {
+        let mt = self.library.with_file_name("libfaketimeMT.so.1");
+        if mt.is_file() { mt } else { self.library.clone() }
+    }
+
     /// Makes `cmd` start with its real-time clock at `now`. `None` when `now` is outside the
     /// years libfaketime can be given (1..9999).
     pub fn apply(&self, cmd: &mut Command, now: UnixTime) -> Option<()> {
@@ -111,7 +120,7 @@ impl ClockFile {
     /// The monotonic fix off: with it, Chromium takes about a minute to start.
     pub(crate) fn env(&self) -> Vec<(&'static str, std::ffi::OsString)> {
         vec![
-            ("LD_PRELOAD", self.faketime.library().as_os_str().to_owned()),
+            ("LD_PRELOAD", self.faketime.multithreaded().into_os_string()),
             ("FAKETIME_TIMESTAMP_FILE", self.path.as_os_str().to_owned()),
             ("FAKETIME_NO_CACHE", "1".into()),
             ("FAKETIME_DONT_FAKE_MONOTONIC", "1".into()),

@@ -564,9 +564,17 @@ impl Target for FirefoxTarget {
         let chips = self.chips && setup.config.chips;
         let want = format!("{behavior},{chips}");
         match self.chrome_eval(&reset_script(behavior, chips)).map_err(TargetError::failed)? {
-            Value::String(s) if s == want => Ok(()),
-            other => Err(TargetError::failed(format!("cookieBehavior,CHIPS.enabled are {other} after setting them to {want}"))),
+            Value::String(s) if s == want => {}
+            other => return Err(TargetError::failed(format!("cookieBehavior,CHIPS.enabled are {other} after setting them to {want}"))),
         }
+        // A new tab per case: a content process keeps its own copy of the cookies its documents
+        // read, which the store's removeAll does not reach (measured: a case's document.cookie
+        // answer depended on the case run before it in the same tab).
+        let fresh = self.bidi.call("browsingContext.create", json!({ "type": "tab" })).map_err(TargetError::failed)?;
+        let fresh = fresh["context"].as_str().ok_or_else(|| TargetError::failed(format!("browsingContext.create answered {fresh}")))?.to_owned();
+        let old = std::mem::replace(&mut self.tab, fresh);
+        self.bidi.call("browsingContext.close", json!({ "context": old })).map_err(TargetError::failed)?;
+        Ok(())
     }
 
     fn set_cookies(&mut self, url: &str, lines: &[Vec<u8>], ctx: &Context, now: UnixTime) -> Result<(), TargetError> {

@@ -67,7 +67,9 @@ pub const ENGINES: [Engine; 3] = [
     Engine {
         target: "webkit",
         default_policy: "block",
-        default_source: "MiniBrowser's `--cookies-policy` defaults to `no-third-party`",
+        default_source: "WebKit blocks third-party cookies by default (`no-third-party`, MiniBrowser's default) and Safari adds \
+                         Intelligent Tracking Prevention, as the target's `block` does (without ITP, measured, a tracker's \
+                         first-party cookie still rides on its pixel)",
         stands_for: "Safari",
         modelled_by: "block",
     },
