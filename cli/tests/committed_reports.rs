@@ -17,7 +17,8 @@ fn read(path: &str) -> String {
 #[test]
 fn summary_is_rendered_from_the_committed_results() {
     let doc = ResultsDoc::from_json(read("reports/results.json").as_bytes()).expect("reports/results.json reads back");
-    assert!(summary::render(&doc) == read("reports/SUMMARY.md"), "reports/SUMMARY.md is not what reports/results.json renders: run `cookie-conformance report`");
+    let rendered = summary::render(&doc);
+    assert!(rendered == read("reports/SUMMARY.md"), "reports/SUMMARY.md is not what reports/results.json renders: run `cookie-conformance report`");
 }
 
 #[test]

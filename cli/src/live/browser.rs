@@ -139,6 +139,22 @@ pub(crate) fn cookie_assignments(lines: &[Vec<u8>]) -> Result<Vec<String>, Targe
         .collect()
 }
 
+/// For a browser whose proxy is the loopback server: every host and port reaches the server,
+/// other schemes than http and https do not.
+pub(crate) fn check_proxied_url(browser: &str, url: &str) -> Result<(), TargetError> {
+    let parsed = url::Url::parse(url).map_err(|e| TargetError::Unsupported(format!("the {browser} target cannot navigate to {url:?}: {e}")))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(TargetError::Unsupported(format!("the {browser} target serves only http and https URLs ({url})")));
+    }
+    Ok(())
+}
+
+/// The URL without its fragment (the request is the same; a fragment-only change of the
+/// current URL would not make one).
+pub(crate) fn without_fragment(url: &str) -> String {
+    url.split('#').next().unwrap_or(url).to_owned()
+}
+
 /// The host the browser puts in the `Host` field for `url` (IDNA-encoded, IPv6 in brackets).
 pub(crate) fn host_of(browser: &str, url: &str) -> Result<Vec<u8>, TargetError> {
     let parsed = url::Url::parse(url).map_err(|e| TargetError::Unsupported(format!("the {browser} target cannot navigate to {url:?}: {e}")))?;

@@ -33,7 +33,7 @@ use std::time::{Duration, Instant};
 use reference_jar::{Api, Context, ThirdPartyPolicy, UnixTime};
 use serde_json::{json, Value};
 
-use super::browser::{check_response_lines, cookie_assignments, frame_page, route, script_frame, Browser, How, Route, WsRpc, FRAME_PATH, PAGE_PATH};
+use super::browser::{check_response_lines, cookie_assignments, frame_page, route, script_frame, without_fragment, Browser, How, Route, WsRpc, FRAME_PATH, PAGE_PATH};
 use super::server::LoopbackServer;
 use super::TempDir;
 use cookie_conformance::case::{SameSiteName, ThirdParty};
@@ -515,22 +515,12 @@ fn partition_site(key: &str) -> Option<String> {
     })
 }
 
-/// The URL without its fragment (the request is the same; a fragment-only change of the
-/// current URL would not make one).
-fn without_fragment(url: &str) -> String {
-    url.split('#').next().unwrap_or(url).to_owned()
-}
-
 /// What the shared request routing may ask of Firefox.
 const FIREFOX: Browser = Browser { name: "Firefox", check_url };
 
 /// Through the proxy every host and port reaches the server; other schemes do not.
 fn check_url(url: &str) -> Result<(), TargetError> {
-    let parsed = url::Url::parse(url).map_err(|e| TargetError::Unsupported(format!("the Firefox target cannot navigate to {url:?}: {e}")))?;
-    if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(TargetError::Unsupported(format!("the Firefox target serves only http and https URLs ({url})")));
-    }
-    Ok(())
+    super::browser::check_proxied_url("Firefox", url)
 }
 
 fn host_of(url: &str) -> Result<Vec<u8>, TargetError> {

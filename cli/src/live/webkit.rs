@@ -33,7 +33,7 @@ use std::time::{Duration, Instant};
 use reference_jar::{Api, Context, ThirdPartyPolicy, UnixTime};
 use serde_json::{json, Value};
 
-use super::browser::{check_response_lines, cookie_assignments, frame_page, route, script_frame, Browser, How, Route, FRAME_PATH, PAGE_PATH};
+use super::browser::{check_response_lines, cookie_assignments, frame_page, route, script_frame, without_fragment, Browser, How, Route, FRAME_PATH, PAGE_PATH};
 use super::faketime::BrowserClock;
 use super::server::LoopbackServer;
 use super::TempDir;
@@ -466,21 +466,12 @@ impl Drop for WebkitTarget {
     }
 }
 
-/// The URL without its fragment.
-fn without_fragment(url: &str) -> String {
-    url.split('#').next().unwrap_or(url).to_owned()
-}
-
 /// What the shared request routing may ask of WebKit.
 const WEBKIT: Browser = Browser { name: "WebKit", check_url };
 
 /// Through the proxy every host and port reaches the server; other schemes do not.
 fn check_url(url: &str) -> Result<(), TargetError> {
-    let parsed = url::Url::parse(url).map_err(|e| TargetError::Unsupported(format!("the WebKit target cannot navigate to {url:?}: {e}")))?;
-    if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(TargetError::Unsupported(format!("the WebKit target serves only http and https URLs ({url})")));
-    }
-    Ok(())
+    super::browser::check_proxied_url("WebKit", url)
 }
 
 fn host_of(url: &str) -> Result<Vec<u8>, TargetError> {

@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.6 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 //           RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on cookie_store 0.22.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on cookie_store 0.22.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: Cookie: "a=2"
 //   expected: Cookie: " a =1; a=2"
 // Known divergence (expected-failures file): the cookie crate trims the NBSPs around \u00a0a\u00a0 (str::trim), so the cookie is named a and a=2 replaces it

@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.1.1 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 //           RFC 6265bis-22 §5.1.1 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 //
-// Recorded on cookie_store 0.22.1 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on cookie_store 0.22.1 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: Cookie: "a=new"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): the cookie crate cannot read 'Expires=26 Jan 15 12:00:00', ignores it, and a=new is stored as a session cookie instead of deleting a=old

@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.6.3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.3
 //           RFC 6265bis-22 §5.7 step 7  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on cookie_store 0.22.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on cookie_store 0.22.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "a="
 // Known divergence (expected-failures file): the cookie crate ignores the final valueless Domain, so the earlier Domain=m stays and cookie_store rejects the cookie (m does not domain-match example.com); 6265bis takes the last Domain (empty) and makes the cookie host-only (§5.6.3, §5.7 step 7)

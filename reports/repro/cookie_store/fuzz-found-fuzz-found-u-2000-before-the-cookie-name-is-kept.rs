@@ -5,7 +5,7 @@
 // Case:     cases/fuzz-found/jar-94dbd91e.yaml:5 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 //
-// Recorded on cookie_store 0.22.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on cookie_store 0.22.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: Cookie: "n="
 //   expected: Cookie: " n="
 // Known divergence (expected-failures file): the cookie crate trims the U+2000 before the name (str::trim): the cookie is named n instead of <U+2000>n

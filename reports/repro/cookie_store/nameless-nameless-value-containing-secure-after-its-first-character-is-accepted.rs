@@ -5,7 +5,7 @@
 // Case:     cases/nameless/prefix-lookalike-values.yaml:117 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.7 step 22  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on cookie_store 0.22.1 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on cookie_store 0.22.1 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: (no Cookie header)
 //   expected: Cookie: "x__Secure-a"
 // Known divergence (expected-failures file): nameless cookies are rejected: the cookie crate's parser returns an error for a pair without '=' (MissingPair) or with an empty name (EmptyName), and reqwest drops it (the value accepted here is never stored)

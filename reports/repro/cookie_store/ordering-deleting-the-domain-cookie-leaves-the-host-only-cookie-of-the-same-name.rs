@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: tossing: a sibling subdomain's cookie shadows or precedes the host's own (§8.6, §5.8.3 step 4)
 //
-// Recorded on cookie_store 0.22.1 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on cookie_store 0.22.1 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=host"
 // Known divergence (expected-failures file): cookie_store keys cookies by (domain, path, name) without the host-only flag, so a host-only cookie and a Domain cookie for the same domain, path and name are one entry (§5.7 step 23 keeps both): a=dom replaced a=host, and deleting it leaves nothing

@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.7 step 7  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //           RFC 6265bis-22 §5.7 step 10  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on cookie_store 0.22.1 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on cookie_store 0.22.1 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: Cookie: "a=b"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): the cookie crate ignores an empty Domain attribute, so the earlier Domain=example.com stays; 6265bis takes the last Domain (empty) and makes the cookie host-only (§5.6.3, §5.7 step 7)

@@ -5,7 +5,7 @@
 // Case:     cases/parsing/whitespace-trimming.yaml:78 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.6 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 //
-// Recorded on cookie_store 0.22.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on cookie_store 0.22.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: Cookie: "a=b"
 //   expected: Cookie: "a=b "
 // Known divergence (expected-failures file): the cookie crate trims the trailing U+2000 of the value (str::trim): a=b is sent instead of a=b\u2000

@@ -7,8 +7,8 @@
 //           RFC 6265bis-22 §5.7 step 20  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: prefix-bypass: a __Secure-/__Host- cookie stored without its guarantees (§5.4, §5.7 steps 20-22)
 //
-// Recorded on cookie_store 0.22.1 (2026-12-07T03:54:25Z): xfail, at step 3
-//   observed: Cookie: "__SeCuRe-SID=evil; __Secure-SID=12345"
+// Recorded on cookie_store 0.22.1 (2026-12-07T04:30:01Z): xfail, at step 3
+//   observed: Cookie: "__Secure-SID=12345; __SeCuRe-SID=evil"
 //   expected: Cookie: "__Secure-SID=12345"
 // Known divergence (expected-failures file): cookie_store has no cookie name prefix checks (§5.4, §5.7 steps 20-21): __SeCuRe-SID=evil without Secure is stored (the prefix match is case-insensitive)
 //

@@ -8,7 +8,7 @@
 //           RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: prefix-bypass: a __Secure-/__Host- cookie stored without its guarantees (§5.4, §5.7 steps 20-22)
 //
-// Recorded on cookie_store 0.22.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on cookie_store 0.22.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: Cookie: "__secure-foo=baz; __Secure-foo=bar"
 //   expected: Cookie: "__Secure-foo=bar; __secure-foo=baz"
 // Known divergence (expected-failures file): cookie_store has no cookie name prefix checks (§5.4, §5.7 steps 20-21): __SECURE-foo=qux without Secure is stored (and the order of the other two follows a HashMap)

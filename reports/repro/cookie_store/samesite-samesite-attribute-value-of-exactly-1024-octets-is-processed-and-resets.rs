@@ -7,7 +7,7 @@
 //           RFC 6265bis-22 §5.6.7 step 1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.7
 //           RFC 6265bis-22 §5.7 step 17  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on cookie_store 0.22.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on cookie_store 0.22.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: ["a=b domain=site.example path=/ host-only same-site=Strict session"]
 //   expected: [{"name":"a","same_site":"default"}]
 // Known divergence (expected-failures file): the cookie crate ignores an unrecognised SameSite value instead of setting the enforcement to Default (§5.6.7), so the earlier Strict stays

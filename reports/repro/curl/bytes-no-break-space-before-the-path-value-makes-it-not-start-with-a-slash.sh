@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.6 step 5  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 #           RFC 6265bis-22 §5.6.4 step 1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.4
 #
-# Recorded on curl 7.88.1 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on curl 7.88.1 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: Cookie: "a=b"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): curl sends the cookie to /p: it does not treat a Path value beginning with a no-break space as one that does not start with '/' (§5.6.4 step 1: the default-path /dir applies)

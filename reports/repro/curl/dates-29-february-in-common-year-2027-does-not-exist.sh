@@ -6,7 +6,7 @@
 # Case:     cases/dates/fields-and-calendar.yaml:136 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.1.1 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 #
-# Recorded on curl 7.88.1 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on curl 7.88.1 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=b"
 # Known divergence (expected-failures file): curl's parsedate checks only that the day is at most 31, not that it exists in the month, and rolls it over into the next month (29 Feb 2027 is 1 Mar); §5.1.1 step 6 fails a day that does not exist, so the cookie is a session cookie

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.1.1 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 #           RFC 6265bis-22 §5.6.1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.1
 #
-# Recorded on curl 7.88.1 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on curl 7.88.1 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: Cookie: "m12=12; m11=11; m10=10; m09=9; m08=8; m07=7; m06=6; m05=5; m04=4; m03=3; m02=2; m01=1"
 #   expected: Cookie: "m01=1; m02=2; m03=3; m04=4; m05=5; m06=6; m07=7; m08=8; m09=9; m10=10; m11=11; m12=12"
 # Known divergence (expected-failures file): curl 7.88 orders the Cookie header by path length, then domain length, then name length (longer first), then newest cookie first; §5.8.3 step 4 recommends path length then earliest creation-time first (a SHOULD: order only)

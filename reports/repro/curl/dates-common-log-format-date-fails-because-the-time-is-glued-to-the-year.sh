@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.1.1 step 1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 #           RFC 6265bis-22 §5.1.1 step 5  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 #
-# Recorded on curl 7.88.1 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on curl 7.88.1 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=b"
 # Known divergence (expected-failures file): curl's parsedate skips every byte that is not an ASCII letter or digit and splits digits from letters, so `15Jan2026`, `15éJan 2026` and `2026:12:00:00` are read as day, month, year and time; §5.1.1 splits tokens only at its delimiters (':' and non-ASCII octets are not delimiters), so these dates fail and the cookie is a session cookie

@@ -6,7 +6,7 @@
 # Case:     cases/dates/formats.yaml:164 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.1.1 step 5  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 #
-# Recorded on curl 7.88.1 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on curl 7.88.1 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=b"
 # Known divergence (expected-failures file): curl's parsedate accepts a date without a time of day (midnight); §5.1.1 step 5 fails a date without a time, so the cookie is a session cookie

@@ -6,7 +6,7 @@
 # Case:     cases/dates/tokens.yaml:68 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.1.1 step 1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 #
-# Recorded on curl 7.88.1 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on curl 7.88.1 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=b"
 # Known divergence (expected-failures file): curl drops a cookie whose attribute value contains a TAB ("cookie contains TAB, dropping"), so an Expires with tabs between its tokens loses the whole cookie; §5.1.1 step 1 counts HTAB as a date delimiter and reads the date

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.1.1 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 #           RFC 6265bis-22 §5.1.1 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 #
-# Recorded on curl 7.88.1 (2026-12-07T03:54:25Z): xfail, at step 5
+# Recorded on curl 7.88.1 (2026-12-07T04:30:01Z): xfail, at step 5
 #   observed: Cookie: "a=b"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): curl's parsedate applies a time zone: a numeric offset (+0800, so 12:00 is 04:00 UTC) or a zone name from its table (PST is UTC-8, so 12:00 is 20:00 UTC); §5.1.1 ignores the zone and reads the time as UTC

@@ -6,7 +6,7 @@
 # Case:     cases/dates/years.yaml:84 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.1.1 step 5  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 #
-# Recorded on curl 7.88.1 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on curl 7.88.1 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: Cookie: "a=new"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): curl's date parser refuses years before 1970 (§5.1.1 accepts 1601), so the Expires is ignored and a=new is stored as a session cookie instead of expiring

@@ -6,7 +6,7 @@
 # Case:     cases/dates/years.yaml:129 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.1.1 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 #
-# Recorded on curl 7.88.1 (2026-12-07T03:54:25Z): xfail, at step 5
+# Recorded on curl 7.88.1 (2026-12-07T04:30:01Z): xfail, at step 5
 #   observed: Cookie: "a=b"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): curl's parsedate fails the whole date on a word that is not a weekday, a three-letter month or a zone it knows (`15th`, `January`, `Sept`, `Janxyz`, `2026AD`) and on a number left over once day, year and time are set (`12:00:00:99`, `12.00.00`, a second time, a second date), so the Expires is ignored and the cookie stays a session cookie; §5.1.1 reads the date from the first tokens that match and ignores the rest

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.7 step 7  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #           RFC 6265bis-22 §5.7 step 8  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on curl 7.88.1 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on curl 7.88.1 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=b"
 # Known divergence (expected-failures file): curl rejects the cookie at the first Domain attribute that does not domain-match the request host; §5.6.3/§5.7 step 7 use only the last Domain attribute, which matches here

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.7 step 9  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #           RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on curl 7.88.1 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on curl 7.88.1 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: Cookie: "a=2; a=1"
 #   expected: Cookie: "a=2"
 # Known divergence (expected-failures file): curl (with libpsl) accepts a Domain attribute equal to the request host even when that host is a public suffix and keeps a domain cookie; §5.7 step 9 makes it a host-only cookie, so Domain=github.io and no Domain make two cookies instead of one

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.1.1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 #           RFC 6265bis-22 §5.6.1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.1
 #
-# Recorded on curl 7.88.1 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on curl 7.88.1 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "a="
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): curl's date parser maps two-digit years 00-70 to 2000-2070 (§5.1.1 step 3 maps 70-99 to 1970-1999), so `1-jan-70 8:0:0` is in 2070 and a= is stored instead of expiring at once

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.6.3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.3
 #           RFC 6265bis-22 §5.7 step 7  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on curl 7.88.1 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on curl 7.88.1 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: (no Cookie header)
 #   expected: Cookie: "a="
 # Known divergence (expected-failures file): curl ignores an empty Domain attribute and keeps the earlier Domain=m, which does not tail-match example.com, so the cookie is rejected; §5.6.3 and §5.7 step 7 take the last (empty) Domain and make the cookie host-only

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §6.1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-6.1
 #           RFC 6265bis-22 §5.7  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on curl 7.88.1 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on curl 7.88.1 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "c49=49; c48=48; c47=47; c46=46; c45=45; c44=44; c43=43; c42=42; c41=41; c40=40; c39=39; c38=38; c37=37; c36=36; c35=35; c34=34; c33=33; c32=32; c31=31; c30=30; c29=29; c28=28; c27=27; c26=26; c25=25; c24=24; c23=23; c22=22; c21=21; c20=20; c19=19; c18=18; c17=17; c16=16; c15=15; c14=14; c13=13; c12=12; c11=11; c10=10; c09=9; c08=8; c07=7; c06=6; c05=5; c04=4; c03=3; c02=2; c01=1; c00=0"
 #   expected: Cookie: "c00=0; c01=1; c02=2; c03=3; c04=4; c05=5; c06=6; c07=7; c08=8; c09=9; c10=10; c11=11; c12=12; c13=13; c14=14; c15=15; c16=16; c17=17; c18=18; c19=19; c20=20; c21=21; c22=22; c23=23; c24=24; c25=25; c26=26; c27=27; c28=28; c29=29; c30=30; c31=31; c32=32; c33=33; c34=34; c35=35; c36=36; c37=37; c38=38; c39=39; c40=40; c41=41; c42=42; c43=43; c44=44; c45=45; c46=46; c47=47; c48=48; c49=49"
 # Known divergence (expected-failures file): curl 7.88 orders the Cookie header by path length, then domain length, then name length (longer first), then newest cookie first; §5.8.3 step 4 recommends path length then earliest creation-time first (a SHOULD: order only)

@@ -8,7 +8,7 @@
 #           RFC 6265bis-22 §5.8.3 step 3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 # Security: cleartext-leak: a Secure cookie sent over http (§8.3, §5.8.3 step 3)
 #
-# Recorded on curl 7.88.1 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on curl 7.88.1 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: (no Cookie header)
 #   expected: Cookie: "b"
 # Known divergence (expected-failures file): curl has no nameless cookies: it ignores a pair without '=' or with an empty name (§5.6 steps 3-4 make it a cookie with an empty name), so the nameless cookie this case relies on is never stored

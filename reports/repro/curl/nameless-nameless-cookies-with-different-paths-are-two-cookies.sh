@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #           RFC 6265bis-22 §5.8.3 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 #
-# Recorded on curl 7.88.1 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on curl 7.88.1 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "Path=/p"
 #   expected: Cookie: "a; b"
 # Known divergence (expected-failures file): curl has no nameless cookies: it skips the leading pair without a name and takes the next name=value pair, an attribute here, as the cookie (§5.6 steps 3-4: the first pair is the cookie, the rest are attributes)

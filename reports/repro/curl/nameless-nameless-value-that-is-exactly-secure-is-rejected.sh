@@ -8,7 +8,7 @@
 # Security: prefix-bypass: a __Secure-/__Host- cookie stored without its guarantees (§5.4, §5.7 steps 20-22)
 #           serialization-collision: a nameless cookie serialized as another one, e.g. =__Host-a=b (§5.7 step 22)
 #
-# Recorded on curl 7.88.1 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on curl 7.88.1 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: (no Cookie header)
 #   expected: Cookie: "x"
 # Known divergence (expected-failures file): curl has no nameless cookies: it ignores a pair without '=' or with an empty name (§5.6 steps 3-4 make it a cookie with an empty name), so the nameless cookie this case relies on is never stored

@@ -8,7 +8,7 @@
 #           RFC 6265bis-22 §5.6 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 #           RFC 6265bis-22 §5.8.3 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 #
-# Recorded on curl 7.88.1 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on curl 7.88.1 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=b\tc"
 # Known divergence (expected-failures file): curl drops a Set-Cookie line containing a TAB anywhere (its Netscape cookie-file format is tab-separated); §5.6 trims HTAB around the name and value and keeps it inside them and in attributes

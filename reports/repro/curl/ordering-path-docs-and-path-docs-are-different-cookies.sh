@@ -6,7 +6,7 @@
 # Case:     cases/ordering/identity.yaml:70 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on curl 7.88.1 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on curl 7.88.1 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "a=2"
 #   expected: Cookie: "a=2; a=1"
 # Known divergence (expected-failures file): curl strips a trailing '/' from the Path attribute, so Path=/docs/ and Path=/docs are one cookie and the second replaces the first (§5.7 step 23)

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.7 step 23.3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #           RFC 6265bis-22 §5.8.3 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 #
-# Recorded on curl 7.88.1 (2026-12-07T03:54:25Z): xfail, at step 6
+# Recorded on curl 7.88.1 (2026-12-07T04:30:01Z): xfail, at step 6
 #   observed: Cookie: "b=2; a=10"
 #   expected: Cookie: "a=10; b=2"
 # Known divergence (expected-failures file): curl 7.88 orders the Cookie header by path length, then domain length, then name length (longer first), then newest cookie first; §5.8.3 step 4 recommends path length then earliest creation-time first (a SHOULD: order only)

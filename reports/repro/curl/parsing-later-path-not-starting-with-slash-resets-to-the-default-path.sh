@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.6.4 step 1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.4
 #           RFC 6265bis-22 §5.7 step 11  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on curl 7.88.1 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on curl 7.88.1 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: Cookie: "a=b"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): curl ignores a later Path that is empty or does not start with '/' and keeps the earlier Path; §5.6.4 uses the last Path attribute, and an invalid one means the default-path

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.6.1 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.1
 #           RFC 6265bis-22 §5.7 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on curl 7.88.1 (2026-12-07T03:54:25Z): xfail, at step 5
+# Recorded on curl 7.88.1 (2026-12-07T04:30:01Z): xfail, at step 5
 #   observed: Cookie: "a=b"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): curl keeps only the text of the last Expires attribute and parses it afterwards, so an unparseable later Expires (`tomorrow`) leaves a session cookie; §5.6.1 ignores the unparseable attribute, so the earlier valid Expires applies

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.6.2 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.2
 # Security: jar-desync: the jar parses Set-Cookie otherwise than servers and browsers (§5.6)
 #
-# Recorded on curl 7.88.1 (2026-12-07T03:54:25Z): xfail, at step 5
+# Recorded on curl 7.88.1 (2026-12-07T04:30:01Z): xfail, at step 5
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=new"
 # Known divergence (expected-failures file): curl reads Max-Age with strtoll after skipping one leading double quote and uses the leading digits (`+1`, `1.5`, `1 0`, `1e3`, `10s`, `"60"`), so the cookie expires after that many seconds; §5.6.2 ignores a Max-Age that is not an optional '-' and digits, so a=new is a session cookie

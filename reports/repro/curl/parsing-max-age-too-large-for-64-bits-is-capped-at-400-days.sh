@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.6.2 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.2
 #           RFC 6265bis-22 §5.5  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.5
 #
-# Recorded on curl 7.88.1 (2026-12-07T03:54:25Z): xfail, at step 5
+# Recorded on curl 7.88.1 (2026-12-07T04:30:01Z): xfail, at step 5
 #   observed: Cookie: "a=b"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): curl 7.88 keeps the expiry from Max-Age or Expires as given (a Max-Age too large for 64 bits becomes the largest time), with no 400-day limit; §5.6.1 step 3 and §5.6.2 step 5 cap it at 400 days (SHOULD), so the cookie is still sent after 400 days

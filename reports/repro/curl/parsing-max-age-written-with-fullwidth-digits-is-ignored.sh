@@ -6,7 +6,7 @@
 # Case:     cases/parsing/max-age.yaml:195 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.6.2 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.2
 #
-# Recorded on curl 7.88.1 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on curl 7.88.1 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=new"
 # Known divergence (expected-failures file): curl expires a cookie at once when its Max-Age starts with '-' or is no number (`-`, `--1`, `-5abc`, fullwidth digits); §5.6.2 ignores such a Max-Age, so a=new replaces a=old as a session cookie

@@ -6,7 +6,7 @@
 # Case:     cases/path/path-match.yaml:34 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.1.4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.4
 #
-# Recorded on curl 7.88.1 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on curl 7.88.1 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "a=b"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): curl strips a trailing '/' from the Path attribute, so a cookie with Path=/a/ path-matches /a (§5.1.4 does not)

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.7 step 9  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #           RFC 6265bis-22 §5.7 step 21.2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on curl 7.88.1 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on curl 7.88.1 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: (no Cookie header)
 #   expected: Cookie: "__Host-id=1"
 # Known divergence (expected-failures file): curl rejects a __Host- cookie that carries any Domain attribute; §5.7 step 9 first turns Domain=github.io (a public suffix equal to the host) into a host-only cookie, which step 21.2 accepts

@@ -8,7 +8,7 @@
 #           layered Store a Cookie
 # Security: prefix-bypass: a __Secure-/__Host- cookie stored without its guarantees (§5.4, §5.7 steps 20-22)
 #
-# Recorded on curl 7.88.1 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on curl 7.88.1 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "__Host-Http-id=1"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): curl accepts a __Host- cookie without a Path attribute when its default-path is /; §5.7 step 21.3 also requires a Path attribute to be present

@@ -9,7 +9,7 @@
 #           RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 # Security: prefix-bypass: a __Secure-/__Host- cookie stored without its guarantees (§5.4, §5.7 steps 20-22)
 #
-# Recorded on curl 7.88.1 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on curl 7.88.1 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "__secure-foo=baz"
 #   expected: Cookie: "__Secure-foo=bar; __secure-foo=baz"
 # Known divergence (expected-failures file): curl compares cookie names case-insensitively when a new cookie replaces a stored one (§5.7 step 23 compares them octet by octet), so the second cookie replaces the first

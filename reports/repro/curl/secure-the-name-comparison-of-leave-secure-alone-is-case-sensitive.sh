@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.7 step 16  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 # Security: cleartext-leak: a Secure cookie sent over http (§8.3, §5.8.3 step 3)
 #
-# Recorded on curl 7.88.1 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on curl 7.88.1 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: (no Cookie header)
 #   expected: Cookie: "A=plain"
 # Known divergence (expected-failures file): curl's leave-secure-alone check compares cookie names case-insensitively, so the secure a blocks the non-secure A (§5.7 step 16 compares names exactly)

@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.1.1 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 //           RFC 6265bis-22 §5.1.1 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 //
-// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: Cookie: "a=new"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): readSetCookies parses Expires only with time.RFC1123 and `Mon, 02-Jan-2006 15:04:05 MST` (four-digit year, weekday and zone required); this date fails both, Expires stays zero and the cookie is kept as a session cookie instead of being expired

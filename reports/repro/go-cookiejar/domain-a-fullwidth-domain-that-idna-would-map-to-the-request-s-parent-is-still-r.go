@@ -5,7 +5,7 @@
 // Case:     cases/domain/idn.yaml:81 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.7 step 8  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: Cookie: "a=b"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): Go never rejects a line for a control character or a non-ASCII octet in its attributes (§5.6 step 1 / §5.6.3): readSetCookies trims CR/LF off each attribute, ignores an attribute whose name is unknown or whose value parseCookieValue refuses (Cookie.Unparsed), and keeps the cookie (with that Domain ignored it is host-only)

@@ -6,7 +6,7 @@
 // Spec:     rfc6265 5.2.3
 //           rfc6265 5.3 step 4
 //
-// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=b"
 // Known divergence (expected-failures file): readSetCookies assigns the last Domain attribute even when it is empty, so the cookie becomes host-only for www.example.com (RFC 6265 ignores an empty Domain and keeps the earlier one)

@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 // Security: jar-desync: the jar parses Set-Cookie otherwise than servers and browsers (§5.6)
 //
-// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: Cookie: "d="
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): Go never rejects a line for a control character in its attributes (§5.6 step 1): the attribute made of a NUL is no known attribute name and is ignored, and d= is stored

@@ -5,7 +5,7 @@
 // Case:     cases/fuzz-found/jar-94dbd91e.yaml:5 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 //
-// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: " n="
 // Known divergence (expected-failures file): readSetCookies drops the line: textproto.TrimString trims only ASCII whitespace, and the name <U+2000>n is not an RFC 2616 token (isCookieNameValid)

@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.6 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 //           RFC 6265bis-22 §5.7 step 11  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=b"
 // Known divergence (expected-failures file): Go has no 1024-octet attribute-value limit: the over-long Path or Domain is used (the Domain then fails to domain-match and the cookie is rejected; the Path matches no request), and Secure is set whatever its value

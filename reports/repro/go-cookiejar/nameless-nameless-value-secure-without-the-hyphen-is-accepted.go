@@ -5,7 +5,7 @@
 // Case:     cases/nameless/prefix-lookalike-values.yaml:108 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.7 step 22  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: (no Cookie header)
 //   expected: Cookie: "__Secure"
 // Known divergence (expected-failures file): Go never stores nameless cookies: readSetCookies skips a Set-Cookie whose pair has no '=' or whose name is empty (isCookieNameValid), so `b`, `=b` and the case's nameless cookies are all dropped

@@ -7,7 +7,7 @@
 //           RFC 6265bis-22 §5.6 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 //           RFC 6265bis-22 §5.8.3 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 //
-// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=b\tc"
 // Known divergence (expected-failures file): readSetCookies drops the line: parseCookieValue accepts only bytes 0x20-0x7E other than '"', ';' and '\\' in the value (validCookieValueByte), so a value with a tab, a control character or any octet >= 0x80 (UTF-8 or not) is refused

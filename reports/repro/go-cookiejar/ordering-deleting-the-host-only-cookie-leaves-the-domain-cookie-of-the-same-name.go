@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: tossing: a sibling subdomain's cookie shadows or precedes the host's own (§8.6, §5.8.3 step 4)
 //
-// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=dom"
 // Known divergence (expected-failures file): cookiejar's entry id is domain;path;name without the host-only flag, so the host-only cookie and the Domain cookie for the same host are one entry: setting one replaces the other and deleting one deletes both

@@ -7,7 +7,7 @@
 //           RFC 6265bis-22 §5.6 step 3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 // Security: jar-desync: the jar parses Set-Cookie otherwise than servers and browsers (§5.6)
 //
-// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: Cookie: "a=\"b, c=d\""
 //   expected: Cookie: "a=b, c=d"
 // Known divergence (expected-failures file): http.Request.AddCookie writes the value through sanitizeCookieValue, which wraps a value containing a space or a comma in double quotes, so the Cookie header does not carry the value verbatim

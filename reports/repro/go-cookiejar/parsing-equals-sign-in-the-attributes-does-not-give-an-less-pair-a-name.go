@@ -7,7 +7,7 @@
 //           RFC 6265bis-22 §5.6 step 3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 //           RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "abc"
 // Known divergence (expected-failures file): Go never stores nameless cookies: readSetCookies skips a Set-Cookie whose pair has no '=' or whose name is empty (isCookieNameValid), so `b`, `=b` and the case's nameless cookies are all dropped

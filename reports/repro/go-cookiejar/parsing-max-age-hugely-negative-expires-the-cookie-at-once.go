@@ -5,7 +5,7 @@
 // Case:     cases/parsing/max-age.yaml:113 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.6.2 step 7  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.2
 //
-// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: Cookie: "a=new"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): readSetCookies sets Max-Age only when strconv.Atoi succeeds; a value too large for an int is ignored, so the cookie stays a session cookie instead of expiring at once

@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.6 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 // Security: jar-desync: the jar parses Set-Cookie otherwise than servers and browsers (§5.6)
 //
-// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=\"b"
 // Known divergence (expected-failures file): the pair is cut at the ';' inside the quotes, leaving the value `"b`, which parseCookieValue refuses (an unmatched '"' is not a valid cookie-value byte), so the line is dropped

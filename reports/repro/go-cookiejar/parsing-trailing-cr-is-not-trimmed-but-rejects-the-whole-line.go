@@ -7,7 +7,7 @@
 //           RFC 6265bis-22 §5.6 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 // Security: jar-desync: the jar parses Set-Cookie otherwise than servers and browsers (§5.6)
 //
-// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: Cookie: "a=new"
 //   expected: Cookie: "a=old"
 // Known divergence (expected-failures file): Go never rejects a line for a control character or a non-ASCII octet in its attributes (§5.6 step 1 / §5.6.3): readSetCookies trims CR/LF off each attribute, ignores an attribute whose name is unknown or whose value parseCookieValue refuses (Cookie.Unparsed), and keeps the cookie (with that Domain ignored it is host-only)

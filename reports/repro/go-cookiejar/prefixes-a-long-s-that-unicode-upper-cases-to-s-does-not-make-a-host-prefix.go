@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.4
 //           RFC 6265bis-22 §5.7 step 21  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "__Hoſt-id=1"
 // Known divergence (expected-failures file): readSetCookies drops the line: the cookie name (everything before the first '=', after only the whole line is trimmed) must be a non-empty RFC 2616 token (isCookieNameValid), so names with spaces, tabs, quotes, separators or non-ASCII bytes, and nameless cookies, are refused

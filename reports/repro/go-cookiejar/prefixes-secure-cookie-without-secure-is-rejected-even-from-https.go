@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.7 step 20  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: prefix-bypass: a __Secure-/__Host- cookie stored without its guarantees (§5.4, §5.7 steps 20-22)
 //
-// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: Cookie: "__Secure-id=1"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): Go's cookiejar implements no cookie name prefixes (§5.4): __Secure-/__Host- names are ordinary names

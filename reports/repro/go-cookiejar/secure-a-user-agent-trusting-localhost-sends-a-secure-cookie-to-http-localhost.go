@@ -5,7 +5,7 @@
 // Case:     cases/secure/localhost.yaml:43 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.8.3 step 3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 //
-// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=b"
 // Known divergence (expected-failures file): cookiejar sends Secure cookies only when the URL scheme is https; http://localhost and loopback addresses are not secure contexts to it

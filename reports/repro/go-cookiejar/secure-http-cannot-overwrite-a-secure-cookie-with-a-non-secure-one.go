@@ -7,7 +7,7 @@
 // Security: secure-overwrite: an insecure origin sets or replaces a Secure cookie (§8.6, §5.7 steps 13, 16)
 //           cleartext-leak: a Secure cookie sent over http (§8.3, §5.8.3 step 3)
 //
-// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on net/http/cookiejar (Go standard library) go1.19.8 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: Cookie: "a=evil"
 //   expected: Cookie: "a=secure"
 // Known divergence (expected-failures file): Go 1.19's cookiejar has no secure-origin rules on set: it stores Secure cookies from http and lets an http response overwrite or delete a secure cookie (§5.7 steps 15-17); it only withholds Secure cookies from non-https requests

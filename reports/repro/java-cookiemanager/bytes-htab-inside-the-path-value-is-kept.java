@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.6 step 1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 //           RFC 6265bis-22 §5.6.4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.4
 //
-// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: ["a=b domain=example.com path=/p q same-site=Default session"]
 //   expected: [{"name":"a","path":"/p\tq"}]
 // Known divergence (expected-failures file): java.net.http's Http1HeaderParser turns every HTAB of a header field into SP before CookieManager sees the line, so the tab comes back as a space

@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.6 step 1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 // Security: jar-desync: the jar parses Set-Cookie otherwise than servers and browsers (§5.6)
 //
-// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: Cookie: "a=new"
 //   expected: Cookie: "a=old"
 // Known divergence (expected-failures file): java.net.http's Http1HeaderParser trims every field value with String.trim(), which drops all chars <= 0x20 at both ends, so the trailing control character never reaches HttpCookie and the line is stored without it (§5.6 step 1 would reject it); a control character inside a field makes the parser refuse the whole response (those cases are skipped as unsupported)

@@ -5,7 +5,7 @@
 // Case:     cases/dates/fields-and-calendar.yaml:23 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.1.1 step 5  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 //
-// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=b"
 // Known divergence (expected-failures file): HttpCookie reads Expires only with the non-lenient SimpleDateFormat patterns `EEE, dd-MMM-yyyy HH:mm:ss 'GMT'`, `EEE, dd MMM yyyy HH:mm:ss 'GMT'`, `EEE MMM dd yyyy HH:mm:ss 'GMT'Z` and their two-digit-year forms (weekday required and checked); for any other date, or a date before the cookie's creation, expiryDate2DeltaSeconds gives 0, so the cookie gets Max-Age=0: it is expired at once (and deletes a stored namesake) instead of being a session cookie or living until that date

@@ -7,7 +7,7 @@
 //           RFC 6265bis-22 §5.7 step 10  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: fixation: a cookie planted for a domain the setter does not domain-match (§8.4, §5.7 step 10)
 //
-// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: Cookie: "a=b"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): HttpCookie.domainMatches (what ACCEPT_ORIGINAL_SERVER checks) splits the host into H + domain with no dot in H and no label boundary, so Domain=bar.com matches foobar.com (H = "foo") and the cookie is stored and sent there

@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.7 step 9  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: scope-leak: a cookie sent to a host outside its scope (§8.5, §5.8.3 step 3)
 //
-// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: []
 //   expected: [{"domain":"example","host_only":true,"name":"a"}]
 // Known divergence (expected-failures file): new CookieManager()'s default CookiePolicy.ACCEPT_ORIGINAL_SERVER rejects the Domain cookie: HttpCookie.domainMatches (RFC 2965) wants the host to be H + domain with no dot in H, so Domain=example.com from www.example.com (H = "www.") fails, as does any Domain without an embedded dot (localhost, com, example), an empty Domain or "."; only a leading-dot Domain (.example.com) or one equal to the host is accepted

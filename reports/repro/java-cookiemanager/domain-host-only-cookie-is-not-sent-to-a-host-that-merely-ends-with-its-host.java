@@ -5,7 +5,7 @@
 // Case:     cases/domain/host-only-and-domain-scope.yaml:43 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.8.3 step 3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 //
-// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: Cookie: "a=b"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): a cookie without Domain gets the request host as its domain, and InMemoryCookieStore returns a version-0 cookie to every host that ends with its domain (case-insensitive suffix test, no label boundary)

@@ -5,7 +5,7 @@
 // Case:     cases/fuzz-found/jar-d51a453b.yaml:5 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: Cookie: "a=1"
 //   expected: Cookie: "a=1; a=1"
 // Known divergence (expected-failures file): CookieManager.put gives a cookie without Domain the request host as its domain, so the host-only a=1 and a=1; Domain=example.com have the same (name, domain, path) and the second replaces the first (§5.7 step 23 keeps both)

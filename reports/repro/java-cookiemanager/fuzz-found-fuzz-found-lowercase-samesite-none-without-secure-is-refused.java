@@ -7,7 +7,7 @@
 //           RFC 6265bis-22 §5.7 step 19  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: samesite-bypass: a SameSite cookie sent on, or set from, a cross-site request (§8.8, §5.7 step 18)
 //
-// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: Cookie: "a="
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): java.net.HttpCookie does not know SameSite: `SameSite=none` without Secure is stored like any cookie (§5.7 step 19 not implemented)

@@ -5,7 +5,7 @@
 // Case:     cases/fuzz-found/jar-47d23454.yaml:5 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.6.2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.2
 //
-// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "a="
 // Known divergence (expected-failures file): Long.parseLong cannot read Max-Age=-, HttpCookie.parse throws, and CookieManager.put drops the whole header, so no cookie is stored; §5.6.2 step 2 only ignores the attribute and keeps a= as a session cookie

@@ -5,7 +5,7 @@
 // Case:     cases/fuzz-found/jar-94dbd91e.yaml:5 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 //
-// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: " n="
 // Known divergence (expected-failures file): java.net.HttpCookie refuses the name <U+2000>n (String.trim() strips only chars <= 0x20, and a token name may not hold non-ASCII characters), HttpCookie.parse throws and CookieManager.put drops the header

@@ -5,7 +5,7 @@
 // Case:     cases/nameless/nameless-cookies.yaml:37 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.8.3 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 //
-// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: Cookie: "a="
 //   expected: Cookie: "a=; b"
 // Known divergence (expected-failures file): java.net.HttpCookie has no nameless cookies: a Set-Cookie whose pair has no '=' or an empty name is refused, so the case's nameless cookies are never stored

@@ -5,7 +5,7 @@
 // Case:     cases/nameless/prefix-lookalike-values.yaml:126 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.7 step 22  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: (no Cookie header)
 //   expected: Cookie: "__Http-a"
 // Known divergence (expected-failures file): java.net.HttpCookie has no nameless cookies: a Set-Cookie whose pair has no '=' or an empty name is refused, so the case's nameless cookies are never stored

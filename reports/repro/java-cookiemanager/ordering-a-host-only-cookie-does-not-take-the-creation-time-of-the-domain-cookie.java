@@ -7,7 +7,7 @@
 //           RFC 6265bis-22 §5.8.3 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 // Security: tossing: a sibling subdomain's cookie shadows or precedes the host's own (§8.6, §5.8.3 step 4)
 //
-// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T03:54:25Z): xfail, at step 6
+// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T04:30:01Z): xfail, at step 6
 //   observed: Cookie: "b=2; a=3"
 //   expected: Cookie: "a=1; b=2; a=3"
 // Known divergence (expected-failures file): a cookie without Domain gets the request host as its domain, so a=3 has the same (name, domain, path) as the Domain cookie a=1 set by that host and replaces it instead of being a second cookie

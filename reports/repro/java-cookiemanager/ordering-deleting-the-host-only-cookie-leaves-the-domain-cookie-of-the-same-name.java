@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: tossing: a sibling subdomain's cookie shadows or precedes the host's own (§8.6, §5.8.3 step 4)
 //
-// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=dom"
 // Known divergence (expected-failures file): CookieManager.put gives a cookie without Domain the request host as its domain, so the host-only cookie and the Domain=site.example cookie are equal (HttpCookie.equals: name, domain, path) and replace, or delete, each other

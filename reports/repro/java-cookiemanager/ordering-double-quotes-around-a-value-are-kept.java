@@ -7,7 +7,7 @@
 //           RFC 6265bis-22 §5.8.3 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 // Security: jar-desync: the jar parses Set-Cookie otherwise than servers and browsers (§5.6)
 //
-// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: Cookie: "a=quoted value"
 //   expected: Cookie: "a=\"quoted value\""
 // Known divergence (expected-failures file): HttpCookie strips the surrounding double quotes from a value (stripOffSurroundingQuote), so the Cookie header carries the value without them

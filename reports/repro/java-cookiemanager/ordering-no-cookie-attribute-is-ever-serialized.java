@@ -5,7 +5,7 @@
 // Case:     cases/ordering/serialization.yaml:46 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.8.3 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 //
-// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=1"
 // Known divergence (expected-failures file): new CookieManager()'s default CookiePolicy.ACCEPT_ORIGINAL_SERVER rejects the Domain cookie: HttpCookie.domainMatches (RFC 2965) wants the host to be H + domain with no dot in H, so Domain=example.com from www.example.com (H = "www.") fails, as does any Domain without an embedded dot (localhost, com, example), an empty Domain or "."; only a leading-dot Domain (.example.com) or one equal to the host is accepted

@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.7 step 23.3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //           RFC 6265bis-22 §5.8.3 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 //
-// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T03:54:25Z): xfail, at step 6
+// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T04:30:01Z): xfail, at step 6
 //   observed: Cookie: "b=2; a=10"
 //   expected: Cookie: "a=10; b=2"
 // Known divergence (expected-failures file): a replacing cookie is a new HttpCookie: InMemoryCookieStore.add removes the old one and the new one has the replacement's creation time, so CookieManager (path length, then creation time) sorts it after cookies created in between (§5.7 step 23.3 not implemented)

@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.6.2 step 7  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.2
 //           RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: Cookie: "$Version=\"1\"; a=\"new\";$Path=\"/\";$Domain=\"example.com\""
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): HttpCookie treats a negative Max-Age as 'no Max-Age' (a session cookie; hasExpired() is false for maxAge < 0), so the new cookie replaces the old one instead of expiring, and as a Max-Age (version-1) cookie it is written in RFC 2965 form

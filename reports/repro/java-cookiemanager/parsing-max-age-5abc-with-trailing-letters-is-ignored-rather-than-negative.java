@@ -5,7 +5,7 @@
 // Case:     cases/parsing/max-age.yaml:153 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.6.2 step 3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.2
 //
-// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: Cookie: "a=old"
 //   expected: Cookie: "a=new"
 // Known divergence (expected-failures file): Long.parseLong cannot read the Max-Age value, HttpCookie.parse throws (`Illegal cookie max-age attribute`), and CookieManager.put drops the whole header, so the line is not stored at all (an earlier cookie of that name stays)

@@ -5,7 +5,7 @@
 // Case:     cases/parsing/expires.yaml:30 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.7 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=b"
 // Known divergence (expected-failures file): HttpCookie sets the lifetime from the first of Expires and Max-Age and ignores later ones (both assign only while maxAge is unset), where 6265bis lets Max-Age win and the last attribute count: the past Expires gives Max-Age=0 and the later Max-Age=60 is ignored

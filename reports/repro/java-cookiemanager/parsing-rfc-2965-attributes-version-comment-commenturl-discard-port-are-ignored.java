@@ -5,7 +5,7 @@
 // Case:     cases/parsing/attribute-syntax.yaml:207 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.6 step 7  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 //
-// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: Cookie: "$Version=\"1\"; a=\"b\";$Path=\"/\";$Domain=\"example.com\";$Port=\"443\""
 //   expected: Cookie: "a=b"
 // Known divergence (expected-failures file): HttpCookie takes a Set-Cookie that mentions max-age (and no expires) for an RFC 2965 version-1 cookie, and CookieManager then writes the Cookie header in RFC 2965 form ($Version="1"; a="b";$Path="/";$Domain="example.com"), with $Port="443" from the Port attribute

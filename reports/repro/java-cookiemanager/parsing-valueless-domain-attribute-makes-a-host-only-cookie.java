@@ -8,7 +8,7 @@
 //           RFC 6265bis-22 §5.7 step 10  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: scope-leak: a cookie sent to a host outside its scope (§8.5, §5.8.3 step 3)
 //
-// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: Cookie: "a=b"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): an attribute without a value leaves the cookie's domain unset, so CookieManager.put gives it the request host as its domain; InMemoryCookieStore then suffix-matches that domain, so the cookie reaches www.example.com

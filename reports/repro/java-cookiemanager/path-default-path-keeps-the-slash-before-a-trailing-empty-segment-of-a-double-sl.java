@@ -5,7 +5,7 @@
 // Case:     cases/path/default-path.yaml:100 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.1.4 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.4
 //
-// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: ["a=b domain=example.com path=/a// same-site=Default session"]
 //   expected: [{"name":"a","path":"/a/"}]
 // Known divergence (expected-failures file): CookieManager's paths differ from §5.1.4: the default-path keeps the trailing '/' (/dir/page gives /dir/), a Path not starting with '/' is stored as given, the request path is URI.getPath() (percent-decoded), and path-match is String.startsWith without a '/' boundary (/a matches /ab)

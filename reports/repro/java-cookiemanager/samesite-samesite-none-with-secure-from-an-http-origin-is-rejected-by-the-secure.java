@@ -7,7 +7,7 @@
 //           RFC 6265bis-22 §5.7 step 19  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: secure-overwrite: an insecure origin sets or replaces a Secure cookie (§8.6, §5.7 steps 13, 16)
 //
-// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on java.net.CookieManager (JDK) 17.0.15+6-Debian-1deb12u1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: Cookie: "a=b"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): CookieManager accepts Secure cookies from http, lets an http response overwrite or delete a secure cookie (§5.7 steps 15-17 not implemented), and sends Secure cookies only to https URIs (a wss WebSocket handshake is one; http://localhost and loopback are not); `Secure=<anything>` sets the flag

@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.6 step 1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 // Security: jar-desync: the jar parses Set-Cookie otherwise than servers and browsers (§5.6)
 //
-// Recorded on Apache HttpClient 5.2.1 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on Apache HttpClient 5.2.1 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: Cookie: "a=n?ew"
 //   expected: Cookie: "a=old"
 // Known divergence (expected-failures file): no CTL check: the cookie is stored with the control character and replaces or joins a=old, and the request writer sends the character as `?`

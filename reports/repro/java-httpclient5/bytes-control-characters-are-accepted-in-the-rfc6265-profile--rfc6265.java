@@ -5,7 +5,7 @@
 // Case:     cases/bytes/control-characters.yaml:248 (cookie-conformance corpus)
 // Spec:     rfc6265 5.2
 //
-// Recorded on Apache HttpClient 5.2.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on Apache HttpClient 5.2.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: Cookie: "a=b?c"
 //   expected: Cookie: "a=b\x01c"
 // Known divergence (expected-failures file): a=b\x01c is stored (as RFC 6265 wants), but the request writer sends the 0x01 as `?`: a=b?c

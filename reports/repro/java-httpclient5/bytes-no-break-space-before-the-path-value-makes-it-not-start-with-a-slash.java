@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.6 step 5  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 //           RFC 6265bis-22 §5.6.4 step 1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.4
 //
-// Recorded on Apache HttpClient 5.2.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on Apache HttpClient 5.2.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=b"
 // Known divergence (expected-failures file): Tokenizer does not take the no-break space as whitespace: BasicPathHandler.parse keeps `\xc2\xa0/p` as the cookie path (no fallback to the default-path), which no request path matches

@@ -5,7 +5,7 @@
 // Case:     cases/dates/formats.yaml:26 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.1.1 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 //
-// Recorded on Apache HttpClient 5.2.1 (2026-12-07T03:54:25Z): xfail
+// Recorded on Apache HttpClient 5.2.1 (2026-12-07T04:30:01Z): xfail
 // Known divergence (expected-failures file): DateUtils.parseDate (5.2.1) catches only DateTimeParseException: the asctime pattern matches `Thu Jan 15 12:00:00 2026` but carries no zone, so Instant.from throws DateTimeException, which escapes ResponseProcessCookies and CloseableHttpClient.execute (HTTPCLIENT-2319, fixed in later releases): the request itself fails and the adapter reports the exception (the target errored: the target failed: the adapter answered 500 internal at op 2 of 4 (`set`): DateTimeException: Unable to obtain Instant from TemporalAccessor: {},ISO resolved to 2026-01-15T12:00 of type java.time.format.Parsed <- UnsupportedTemporalTypeException: Unsupported field: InstantSeconds)
 //
 // What the spec says happens, step by step (the reference jar's account):

@@ -5,7 +5,7 @@
 // Case:     cases/dates/fields-and-calendar.yaml:104 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.1.1 step 5  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 //
-// Recorded on Apache HttpClient 5.2.1 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on Apache HttpClient 5.2.1 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=b"
 // Known divergence (expected-failures file): Expires `15 Jan 2026 23:59:59` fits none of DateUtils' three patterns (or fails java.time's weekday check), so the whole line is dropped and the cookie is not stored

@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.1.1 step 5  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 //           RFC 6265bis-22 §5.6.1 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.1
 //
-// Recorded on Apache HttpClient 5.2.1 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on Apache HttpClient 5.2.1 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=new"
 // Known divergence (expected-failures file): DateUtils parses the year 1600 (there is no 1601 lower bound), so a=new is already expired: it replaces and deletes a=old and is not stored itself

@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.1.2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.2
 //           RFC 6265bis-22 §5.7 step 10  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on Apache HttpClient 5.2.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on Apache HttpClient 5.2.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: ["a=b domain=bücher.example path=/ host-only same-site=Default session"]
 //   expected: [{"domain":"xn--bcher-kva.example","host_only":true,"name":"a"}]
 // Known divergence (expected-failures file): no IDNA conversion: the cookie domain is the request host as java.net.URI gives it, `bücher.example`

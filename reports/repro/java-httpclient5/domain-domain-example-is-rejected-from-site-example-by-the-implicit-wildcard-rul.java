@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.7 step 9  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: supercookie: a cookie scoped to a public suffix reaches every site under it (§5.7 step 9)
 //
-// Recorded on Apache HttpClient 5.2.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on Apache HttpClient 5.2.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: Cookie: "a=b"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): Debian's default matcher knows only `com`, so `a=b; Domain=example` is no public suffix: the domain cookie is stored and sent

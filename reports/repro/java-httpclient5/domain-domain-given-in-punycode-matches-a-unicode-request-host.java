@@ -7,7 +7,7 @@
 //           RFC 6265bis-22 §5.1.3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.3
 //           RFC 6265bis-22 §5.7 step 10  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on Apache HttpClient 5.2.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on Apache HttpClient 5.2.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: []
 //   expected: [{"domain":"xn--bcher-kva.example","host_only":false,"name":"a"}]
 // Known divergence (expected-failures file): no IDNA conversion: Domain=xn--bcher-kva.example does not domain-match the host www.bücher.example, BasicDomainHandler.validate rejects the cookie ("Illegal 'domain' attribute")

@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.6.3 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.3
 //           RFC 6265bis-22 §5.7 step 10  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on Apache HttpClient 5.2.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on Apache HttpClient 5.2.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: ["a=b domain=www.example.com path=/ same-site=Default session"]
 //   expected: [{"domain":"www.example.com","host_only":true,"name":"a"}]
 // Known divergence (expected-failures file): BasicDomainHandler.parse ignores a Domain ending in `.` (the cookie keeps the request host), but the attribute is recorded, so BasicDomainHandler.match domain-matches subdomains: the cookie is not host-only

@@ -8,7 +8,7 @@
 //           RFC 6265bis-22 §5.7 step 10  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: scope-leak: a cookie sent to a host outside its scope (§8.5, §5.8.3 step 3)
 //
-// Recorded on Apache HttpClient 5.2.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on Apache HttpClient 5.2.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: []
 //   expected: [{"domain":"www.example.com","host_only":true,"name":"a"}]
 // Known divergence (expected-failures file): `a=b; Domain=`: the empty or valueless Domain makes BasicDomainHandler.parse throw and the whole line is dropped

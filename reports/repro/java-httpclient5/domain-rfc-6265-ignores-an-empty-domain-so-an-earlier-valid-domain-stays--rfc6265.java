@@ -6,7 +6,7 @@
 // Spec:     rfc6265 5.2.3
 //           rfc6265 5.3 step 4
 //
-// Recorded on Apache HttpClient 5.2.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on Apache HttpClient 5.2.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=b"
 // Known divergence (expected-failures file): `a=b; Domain=example.com; Domain=`: the empty or valueless Domain makes BasicDomainHandler.parse throw and the whole line is dropped

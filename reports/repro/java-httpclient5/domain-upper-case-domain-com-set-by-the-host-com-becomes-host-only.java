@@ -7,7 +7,7 @@
 //           RFC 6265bis-22 §5.7 step 9  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: scope-leak: a cookie sent to a host outside its scope (§8.5, §5.8.3 step 3)
 //
-// Recorded on Apache HttpClient 5.2.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on Apache HttpClient 5.2.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: ["a=b domain=com path=/ same-site=Default session"]
 //   expected: [{"domain":"com","host_only":true,"name":"a"}]
 // Known divergence (expected-failures file): a Domain equal to the request host (lower-cased) makes a domain cookie, not a host-only one; the store keeps it although `com` is the matcher's one suffix (PublicSuffixDomainFilter only acts when matching, and lets a dotless domain equal to the request host through)

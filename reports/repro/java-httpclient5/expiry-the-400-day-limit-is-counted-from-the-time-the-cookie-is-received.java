@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.5  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.5
 //           RFC 6265bis-22 §5.6.1 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.1
 //
-// Recorded on Apache HttpClient 5.2.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on Apache HttpClient 5.2.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: []
 //   expected: [{"expires":"2027-07-06T00:00:00Z","name":"a"}]
 // Known divergence (expected-failures file): `Fri, 31 Dec 2099 00:00:00 GMT` names the wrong weekday (31 December 2099 is a Thursday): java.time refuses it, BasicExpiresHandler throws and the whole line is dropped, so nothing is stored

@@ -5,7 +5,7 @@
 // Case:     cases/fuzz-found/jar-d51a453b.yaml:5 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on Apache HttpClient 5.2.1 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on Apache HttpClient 5.2.1 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: Cookie: "a=1"
 //   expected: Cookie: "a=1; a=1"
 // Known divergence (expected-failures file): the domain cookie a=1 (Domain=example.com) has the same name, domain and path as the host-only a=1, so it replaces it and one cookie is sent

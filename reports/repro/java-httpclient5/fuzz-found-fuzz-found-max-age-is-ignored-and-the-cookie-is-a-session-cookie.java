@@ -5,7 +5,7 @@
 // Case:     cases/fuzz-found/jar-47d23454.yaml:5 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.6.2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.2
 //
-// Recorded on Apache HttpClient 5.2.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on Apache HttpClient 5.2.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "a="
 // Known divergence (expected-failures file): `Max-Age=-` cannot be read by Integer.parseInt (or is negative): the whole line is dropped

@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.7 step 23.3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //           RFC 6265bis-22 §5.8.3 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 //
-// Recorded on Apache HttpClient 5.2.1 (2026-12-07T03:54:25Z): xfail, at step 4
+// Recorded on Apache HttpClient 5.2.1 (2026-12-07T04:30:01Z): xfail, at step 4
 //   observed: Cookie: "a=1; c=3; b=20"
 //   expected: Cookie: "a=1; b=20; c=3"
 // Known divergence (expected-failures file): the replaced cookie gets a new creation time and is sent last (`a=1; b=20; c=3` expected)

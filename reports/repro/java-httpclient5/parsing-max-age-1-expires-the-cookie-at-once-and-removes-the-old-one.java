@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.6.2 step 7  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.2
 //           RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on Apache HttpClient 5.2.1 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on Apache HttpClient 5.2.1 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: Cookie: "a=old"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): `Max-Age=-1` is negative: BasicMaxAgeHandler throws and the line is dropped, so a=old is not deleted

@@ -5,7 +5,7 @@
 // Case:     cases/parsing/max-age.yaml:52 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.6.2 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.2
 //
-// Recorded on Apache HttpClient 5.2.1 (2026-12-07T03:54:25Z): xfail, at step 5
+// Recorded on Apache HttpClient 5.2.1 (2026-12-07T04:30:01Z): xfail, at step 5
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=new"
 // Known divergence (expected-failures file): Integer.parseInt accepts the sign of `+1`, so the cookie expires after one second and is gone at step 5, where 6265bis ignores the attribute

@@ -5,7 +5,7 @@
 // Case:     cases/parsing/max-age.yaml:163 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.6.2 step 3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.2
 //
-// Recorded on Apache HttpClient 5.2.1 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on Apache HttpClient 5.2.1 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: Cookie: "a=old"
 //   expected: Cookie: "a=new"
 // Known divergence (expected-failures file): `Max-Age=10s` cannot be read by Integer.parseInt (or is negative): the whole line is dropped

@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.1.4 step 1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.4
 //           RFC 6265bis-22 §5.1.4 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.4
 //
-// Recorded on Apache HttpClient 5.2.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on Apache HttpClient 5.2.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: ["a=b domain=example.com path=/a/b?x=/c host-only same-site=Default session"]
 //   expected: [{"name":"a","path":"/a"}]
 // Known divergence (expected-failures file): the default-path is cut at the last `/` of the path with its query, `/a/b?x=/c/d`: the cookie path is `/a/b?x=/c`

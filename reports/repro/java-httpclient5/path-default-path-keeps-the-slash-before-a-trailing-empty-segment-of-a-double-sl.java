@@ -5,7 +5,7 @@
 // Case:     cases/path/default-path.yaml:100 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.1.4 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.4
 //
-// Recorded on Apache HttpClient 5.2.1 (2026-12-07T03:54:25Z): xfail, at step 4
+// Recorded on Apache HttpClient 5.2.1 (2026-12-07T04:30:01Z): xfail, at step 4
 //   observed: Cookie: "a=b"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): RFC6265CookieSpec.getDefaultPath cuts at the last `/` of /a//b, giving /a/ , and pathMatch strips the trailing `/` of a cookie path, so the cookie path /a/ matches /a

@@ -5,7 +5,7 @@
 // Case:     cases/path/default-path.yaml:92 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.1.4 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.4
 //
-// Recorded on Apache HttpClient 5.2.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on Apache HttpClient 5.2.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: ["a=b domain=example.com path=/?x=/a host-only same-site=Default session"]
 //   expected: [{"name":"a","path":"/"}]
 // Known divergence (expected-failures file): the request path is `/?x=/a/b` (the query included), so the default-path is `/?x=/a`

@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.6.4 step 1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.4
 //           RFC 6265bis-22 §5.1.4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.4
 //
-// Recorded on Apache HttpClient 5.2.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on Apache HttpClient 5.2.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: ["a=b domain=example.com path=/ host-only same-site=Default session"]
 //   expected: [{"name":"a","path":"/dir"}]
 // Known divergence (expected-failures file): BasicPathHandler.parse turns an empty Path into `/`, not the default-path /dir

@@ -5,7 +5,7 @@
 // Case:     cases/path/path-attribute.yaml:67 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.6.4 step 1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.4
 //
-// Recorded on Apache HttpClient 5.2.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on Apache HttpClient 5.2.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: ["a=b domain=example.com path=\\\"/x\\\" host-only same-site=Default session"]
 //   expected: [{"name":"a","path":"/dir"}]
 // Known divergence (expected-failures file): BasicPathHandler.parse keeps `"/x"` (quotes included: attribute values go through parseToken) as the cookie path instead of using the default-path

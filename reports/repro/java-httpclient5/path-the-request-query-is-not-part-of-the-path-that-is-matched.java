@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.1.4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.4
 //           RFC 6265bis-22 §5.8.3 step 3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 //
-// Recorded on Apache HttpClient 5.2.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on Apache HttpClient 5.2.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=b"
 // Known divergence (expected-failures file): the request path is matched with its query, `/a?x`, which does not path-match /a (the character after the cookie path is `?`, not `/`)

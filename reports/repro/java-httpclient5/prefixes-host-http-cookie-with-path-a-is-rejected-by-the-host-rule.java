@@ -7,7 +7,7 @@
 //           layered Store a Cookie
 // Security: prefix-bypass: a __Secure-/__Host- cookie stored without its guarantees (§5.4, §5.7 steps 20-22)
 //
-// Recorded on Apache HttpClient 5.2.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on Apache HttpClient 5.2.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: Cookie: "__Host-Http-id=1"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): no prefix rules: the cookie `__Host-Http-id=1; Secure; HttpOnly; Path=/a` is stored as any other

@@ -8,7 +8,7 @@
 // Security: secure-overwrite: an insecure origin sets or replaces a Secure cookie (§8.6, §5.7 steps 13, 16)
 //           cleartext-leak: a Secure cookie sent over http (§8.3, §5.8.3 step 3)
 //
-// Recorded on Apache HttpClient 5.2.1 (2026-12-07T03:54:25Z): xfail, at step 4
+// Recorded on Apache HttpClient 5.2.1 (2026-12-07T04:30:01Z): xfail, at step 4
 //   observed: Cookie: "a=evil; a=plain"
 //   expected: Cookie: "a=plain"
 // Known divergence (expected-failures file): the non-secure a=evil from http is stored beside the Secure a=secure (Path=/app) and sent with a=plain

@@ -8,7 +8,7 @@
 // Security: secure-overwrite: an insecure origin sets or replaces a Secure cookie (§8.6, §5.7 steps 13, 16)
 //           scope-leak: a cookie sent to a host outside its scope (§8.5, §5.8.3 step 3)
 //
-// Recorded on Apache HttpClient 5.2.1 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on Apache HttpClient 5.2.1 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: Cookie: "a=evil"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): the non-secure host-only a=evil of the subdomain, from http, is stored and sent over http

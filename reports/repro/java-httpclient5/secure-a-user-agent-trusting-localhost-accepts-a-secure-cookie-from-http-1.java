@@ -5,7 +5,7 @@
 // Case:     cases/secure/localhost.yaml:59 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.7 step 13  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on Apache HttpClient 5.2.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on Apache HttpClient 5.2.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=b"
 // Known divergence (expected-failures file): http://[::1] is not a secure origin for HttpClient (CookieOrigin is secure only on a TLS route): the Secure cookie is stored (no Secure-origin rule) but never sent back over http

@@ -7,7 +7,7 @@
 //           RFC 6265bis-22 §5.1.1 step 1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 // Security: jar-desync: the jar parses Set-Cookie otherwise than servers and browsers (§5.6)
 //
-// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: Cookie: "a=new"
 //   expected: Cookie: "a=old"
 // Known divergence (expected-failures file): Cookie.parse checks only the cookie name and value for control or non-ASCII characters (Util.indexOfControlOrNonAscii), never the attributes: a control character in an attribute is dropped with the field's trailing whitespace when it ends the line (the codec's String.trim()), and otherwise kept in that attribute (ignored as unknown, or used); either way the line is accepted

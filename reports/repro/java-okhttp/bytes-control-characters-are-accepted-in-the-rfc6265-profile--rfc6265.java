@@ -5,7 +5,7 @@
 // Case:     cases/bytes/control-characters.yaml:248 (cookie-conformance corpus)
 // Spec:     rfc6265 5.2
 //
-// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=b\x01c"
 // Known divergence (expected-failures file): Cookie.parse rejects a cookie whose name or value holds a control character (Util.indexOfControlOrNonAscii), whatever the profile

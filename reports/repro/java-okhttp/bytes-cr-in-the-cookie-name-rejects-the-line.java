@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.6 step 1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 // Security: jar-desync: the jar parses Set-Cookie otherwise than servers and browsers (§5.6)
 //
-// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: Cookie: "a=new"
 //   expected: Cookie: "a=old"
 // Known divergence (expected-failures file): OkHttp's HTTP/1 codec stores each header value String.trim()med (Headers.Builder.addLenient), which drops every octet up to 0x20 (NUL, CR, other controls) at the ends of the field, and Cookie.parse trims HTAB/LF/FF/CR/space around the name and value: the control character is gone before the cookie is parsed, so a=new is accepted

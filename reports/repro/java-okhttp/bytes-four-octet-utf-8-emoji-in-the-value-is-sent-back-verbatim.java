@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 //           RFC 6265bis-22 §5.8.3 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 //
-// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=🍪"
 // Known divergence (expected-failures file): Cookie.parse rejects a cookie whose name or value holds any character below 0x20 (HTAB included) or from 0x7F up (Util.indexOfControlOrNonAscii); OkHttp's codec decodes header lines as UTF-8 (invalid octets become U+FFFD), so every non-ASCII octet, valid UTF-8 or not, makes the line rejected

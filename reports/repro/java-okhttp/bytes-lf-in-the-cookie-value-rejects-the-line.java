@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.6 step 1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 // Security: jar-desync: the jar parses Set-Cookie otherwise than servers and browsers (§5.6)
 //
-// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: Cookie: "a=n"
 //   expected: Cookie: "a=old"
 // Known divergence (expected-failures file): OkHttp's HTTP/1 codec reads header lines with okio readUtf8LineStrict, which ends a line at LF (bare or after CR): the Set-Cookie field ends there, and what follows, even a line starting with a space (obs-fold), becomes a separate header line that is not a Set-Cookie (Headers.Builder.addLenient gives it an empty name), so the truncated cookie is accepted and replaces a=old

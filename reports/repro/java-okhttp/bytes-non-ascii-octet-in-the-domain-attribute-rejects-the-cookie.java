@@ -5,7 +5,7 @@
 // Case:     cases/bytes/non-ascii.yaml:124 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.7 step 8  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: Cookie: "a=b"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): Cookie.parse canonicalizes the Domain value with Util.canonicalizeHost (java.net.IDN ToASCII) instead of rejecting non-ASCII: a U-label or fullwidth Domain becomes its A-label/ASCII form and is used, and a value it cannot convert (non-UTF-8 octets decoded as U+FFFD) is ignored, leaving a host-only cookie that is stored and sent

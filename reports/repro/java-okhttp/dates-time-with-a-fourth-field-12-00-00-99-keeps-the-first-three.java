@@ -5,7 +5,7 @@
 // Case:     cases/dates/fields-and-calendar.yaml:70 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.1.1 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 //
-// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T03:54:25Z): xfail, at step 5
+// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T04:30:01Z): xfail, at step 5
 //   observed: Cookie: "a=b"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): OkHttp's Expires parser (Cookie.parseExpires) matches each date token whole against its time, day-of-month, month and year patterns; here it finds no complete date, so the Expires attribute is ignored and the cookie stays a session cookie that is still sent (measured: persistent = false)

@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.1.1 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 //           RFC 6265bis-22 §5.6.1 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.1
 //
-// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T03:54:25Z): xfail, at step 5
+// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T04:30:01Z): xfail, at step 5
 //   observed: Cookie: "a=b"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): no 400-day cap: Cookie.parse keeps any Max-Age or Expires up to year 9999 (HttpDate.MAX_DATE), and HttpCookie counts the whole Max-Age

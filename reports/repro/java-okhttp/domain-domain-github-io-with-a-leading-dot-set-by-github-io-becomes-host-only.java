@@ -7,7 +7,7 @@
 //           RFC 6265bis-22 §5.7 step 9  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: scope-leak: a cookie sent to a host outside its scope (§8.5, §5.8.3 step 3)
 //
-// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: Cookie: "a=b"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): Cookie.parse accepts a Domain equal to the request host even when that host is a public suffix (its public-suffix check only applies to a Domain shorter than the host) and makes it a domain cookie; JavaNetCookieJar stores it in CookieManager as `.github.io`, which is sent to every host ending with it, and kept apart from the host-only namesake (HttpCookie.equals compares the domains)

@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.1.3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.3
 //           RFC 6265bis-22 §5.7 step 10  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=b"
 // Known divergence (expected-failures file): the store is `new CookieManager()`, whose CookiePolicy.ACCEPT_ORIGINAL_SERVER checks HttpCookie.domainMatches (RFC 2965): a Domain without an embedded dot (localhost, com, example) or one more than one label above the request host (Domain=example.com from a.b.example.com) is refused, although OkHttp's Cookie.parse accepted it

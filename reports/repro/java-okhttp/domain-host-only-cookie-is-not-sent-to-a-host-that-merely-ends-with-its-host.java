@@ -5,7 +5,7 @@
 // Case:     cases/domain/host-only-and-domain-scope.yaml:43 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.8.3 step 3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 //
-// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: Cookie: "a=b"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): JavaNetCookieJar hands CookieManager a host-only cookie without a Domain, so CookieManager stores it with the request host as its domain, and its in-memory store matches that domain against request hosts by suffix (InMemoryCookieStore's Netscape domain match, no host-only flag, no label boundary): the cookie is sent to subdomains and to hosts that merely end with the host

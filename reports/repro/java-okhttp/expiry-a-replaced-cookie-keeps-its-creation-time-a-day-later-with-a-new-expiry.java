@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.7 step 23.3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //           RFC 6265bis-22 §5.8.3 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 //
-// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T03:54:25Z): xfail, at step 6
+// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T04:30:01Z): xfail, at step 6
 //   observed: Cookie: "b=1; a=2"
 //   expected: Cookie: "a=2; b=1"
 // Known divergence (expected-failures file): CookieManager orders a request's cookies by path length, then by HttpCookie creation time (CookieManager.CookieComparator); a replacing cookie is a new HttpCookie with a new creation time (InMemoryCookieStore.add removes the old one), so it moves behind the others, and cookies created in the same millisecond tie (then the store's order decides)

@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.6.1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.1
 //           RFC 6265bis-22 §5.7  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=b"
 // Known divergence (expected-failures file): JavaNetCookieJar writes an expiring cookie to CookieManager as `expires=<HTTP date>` (okhttp3.Cookie.toString(true), whole seconds) and java.net.HttpCookie turns that into a Max-Age counted in whole seconds from its own creation time, rounding down: a cookie set a fraction of a second into a second (here 0.1 ms, as on any real clock) loses one second, so Max-Age=1 (or an Expires one second ahead) gives Max-Age 0 and the cookie is dropped at once

@@ -5,7 +5,7 @@
 // Case:     cases/nameless/nameless-cookies.yaml:78 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.7 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: (no Cookie header)
 //   expected: Cookie: "x"
 // Known divergence (expected-failures file): Cookie.parse returns null for a cookie with an empty name (a line without `=`, or one starting with `=`): nameless cookies are never stored, so every case that needs one (or expects one to remain) fails

@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.8.3 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 //           RFC 6265bis-22 §5.8.3 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 //
-// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: Cookie: "a=1; c=3"
 //   expected: Cookie: "a=1; b; c=3"
 // Known divergence (expected-failures file): Cookie.parse returns null for a cookie with an empty name (a line without `=`, or one starting with `=`): nameless cookies are never stored, so every case that needs one (or expects one to remain) fails

@@ -5,7 +5,7 @@
 // Case:     cases/ordering/identity.yaml:86 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: Cookie: "A=2"
 //   expected: Cookie: "a=1; A=2"
 // Known divergence (expected-failures file): java.net.HttpCookie.equals compares names case-insensitively, so CookieManager's store treats a and A as one cookie and the second replaces the first

@@ -7,7 +7,7 @@
 //           RFC 6265bis-22 §5.8.3 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 // Security: jar-desync: the jar parses Set-Cookie otherwise than servers and browsers (§5.6)
 //
-// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: Cookie: "a=quoted value"
 //   expected: Cookie: "a=\"quoted value\""
 // Known divergence (expected-failures file): the value's surrounding double quotes are removed on the way through CookieManager (HttpCookie.parse strips them when JavaNetCookieJar stores the cookie), so a="b" is sent as a=b

@@ -5,7 +5,7 @@
 // Case:     cases/ordering/identity.yaml:199 (cookie-conformance corpus)
 // Spec:     rfc6265 5.3 step 11
 //
-// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: Cookie: "a=dom; a=host"
 //   expected: Cookie: "a=dom"
 // Known divergence (expected-failures file): a host-only cookie is stored by CookieManager with the request host as its domain and a Domain cookie with `.site.example`; HttpCookie.equals compares those domains, so the two stay separate cookies

@@ -7,7 +7,7 @@
 //           RFC 6265bis-22 §5.6 step 3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 // Security: jar-desync: the jar parses Set-Cookie otherwise than servers and browsers (§5.6)
 //
-// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: Cookie: "a=b; c=d"
 //   expected: Cookie: "a=b, c=d"
 // Known divergence (expected-failures file): JavaNetCookieJar.decodeHeaderAsJavaNetCookies splits the Cookie header CookieManager returns at every `;` and `,`, so a value with a comma comes back as two cookies (a piece without `=` becomes a cookie with an empty value) and is sent as `a=1; b=2`

@@ -5,7 +5,7 @@
 // Case:     cases/parsing/max-age.yaml:52 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.6.2 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.2
 //
-// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=new"
 // Known divergence (expected-failures file): Cookie.parseMaxAge reads the value with Long.parseLong, which accepts a leading `+` and non-ASCII (fullwidth) digits, so the Max-Age is used instead of ignored: the cookie gets that short lifetime, which JavaNetCookieJar's whole-second hand-over to HttpCookie rounds down, and it is gone when the case expects a=new

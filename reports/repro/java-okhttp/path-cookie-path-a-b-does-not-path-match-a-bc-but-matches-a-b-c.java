@@ -5,7 +5,7 @@
 // Case:     cases/path/path-match.yaml:48 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.1.4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.4
 //
-// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: Cookie: "a=b"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): CookieManager path-matches by plain string prefix (the request path startsWith the cookie path), without the `/` boundary of §5.1.4, so a cookie for /a (or OkHttp's default-path /a/b for /a/b/) is also sent to /ab (/a/bc)

@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 //           RFC 6265bis-22 §5.1.4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.4
 //
-// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T03:54:25Z): xfail, at step 4
+// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T04:30:01Z): xfail, at step 4
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=b"
 // Known divergence (expected-failures file): CookieManager path-matches against java.net.URI.getPath() of the request URI JavaNetCookieJar passes (HttpUrl.uri()), which is percent-decoded, while OkHttp keeps the cookie's path (given or default) percent-encoded: %2F and %61 are compared decoded on one side only

@@ -5,7 +5,7 @@
 // Case:     cases/secure/localhost.yaml:59 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.7 step 13  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=b"
 // Known divergence (expected-failures file): CookieManager sends a Secure cookie only when the request URI's scheme is https: http://localhost (or 127.0.0.1, [::1]) is never trusted, so a Secure cookie accepted from it is never sent back over http

@@ -7,7 +7,7 @@
 // Security: secure-overwrite: an insecure origin sets or replaces a Secure cookie (§8.6, §5.7 steps 13, 16)
 //           cleartext-leak: a Secure cookie sent over http (§8.3, §5.8.3 step 3)
 //
-// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on OkHttp (okhttp3) with JavaNetCookieJar 3.13.1 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: Cookie: "a=evil"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): no secure-overlay rule (§5.7 step 16): a non-secure cookie from http replaces, shadows or deletes a Secure cookie of the same name, as CookieManager's store identifies cookies by name, domain and path only

@@ -7,7 +7,7 @@
 // Spec:     RFC 6265bis-22 §5.6 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 //           RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on tough-cookie 6.1.0 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: Cookie: " a\xc2=1; a=2"
 //   expected: Cookie: " a =1; a=2"
 // Known divergence (expected-failures file): the adapter hands tough-cookie the header as ISO-8859-1 text (like Node's HTTP parser) and the parser trims with String.prototype.trim, which removes U+00A0: the trailing 0xA0 octet of the UTF-8 no-break space is stripped, changing the name

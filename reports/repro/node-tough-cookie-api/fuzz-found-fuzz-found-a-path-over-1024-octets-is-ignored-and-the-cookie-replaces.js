@@ -8,7 +8,7 @@
 //           RFC 6265bis-22 §5.7 step 11  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //           RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on tough-cookie 6.1.0 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: Cookie: "a="
 //   expected: Cookie: "a=x"
 // Known divergence (expected-failures file): tough-cookie has no 1024-octet attribute-value limit (§5.6): the over-long Path is used, so a=x is a second cookie under that path instead of replacing a= at /

@@ -6,7 +6,7 @@
 // Case:     cases/fuzz-found/parse-037e24b6.yaml:5 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on tough-cookie 6.1.0 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: Cookie: "d=\xc2"
 //   expected: Cookie: "d= "
 // Known divergence (expected-failures file): the adapter hands tough-cookie the header as ISO-8859-1 text (like Node's HTTP parser) and the parser trims the value with String.prototype.trim, which removes U+00A0: the 0xA0 octet of the UTF-8 NBSP goes and the lone 0xC2 octet is sent as the value

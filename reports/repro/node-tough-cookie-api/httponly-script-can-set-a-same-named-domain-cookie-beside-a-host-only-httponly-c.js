@@ -6,7 +6,7 @@
 // Case:     cases/httponly/script-overwrite.yaml:52 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on tough-cookie 6.1.0 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: Cookie: "a=1"
 //   expected: Cookie: "a=1; a=2"
 // Known divergence (expected-failures file): tough-cookie's identity is (domain, path, name) without the host-only flag, so script's domain cookie a=2 is the same cookie as the host-only HttpOnly a=1, and script may not replace an HttpOnly cookie

@@ -7,7 +7,7 @@
 // Spec:     RFC 6265bis-22 §5.7  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //           RFC 6265bis-22 §5.7 step 23.2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-07T03:54:25Z): xfail, at step 4
+// Recorded on tough-cookie 6.1.0 (2026-12-07T04:30:01Z): xfail, at step 4
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=2"
 // Known divergence (expected-failures file): tough-cookie refuses to let script (http: false) replace an HttpOnly cookie that is still in the store: setCookie finds the expired a=1 (the store does not check expiry) and rejects a=2 because the old cookie is HttpOnly; getCookies then drops the expired a=1

@@ -7,7 +7,7 @@
 // Spec:     RFC 6265bis-22 §5.6.2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.2
 //           RFC 6265bis-22 §5.7 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-07T03:54:25Z): xfail, at step 5
+// Recorded on tough-cookie 6.1.0 (2026-12-07T04:30:01Z): xfail, at step 5
 //   observed: Cookie: "a=b"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): tough-cookie counts Max-Age from the cookie's lastAccessed time, not its creation: Cookie.expiryTime() uses `this.lastAccessed` and getCookies sets lastAccessed = now on every cookie it returns, so each retrieval before the deadline pushes the expiry back and the cookie is still there when 6265bis has expired it

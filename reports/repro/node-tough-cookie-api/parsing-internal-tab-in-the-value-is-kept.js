@@ -8,7 +8,7 @@
 //           RFC 6265bis-22 §5.6 step 1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 //           RFC 6265bis-22 §5.6 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on tough-cookie 6.1.0 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=b\tc"
 // Known divergence (expected-failures file): tough-cookie rejects a cookie whose name or value contains a character in 0x00-0x1F (CONTROL_CHARS), HTAB included, under every profile; 6265bis allows HTAB (and RFC 6265 the other CTLs) there

@@ -7,7 +7,7 @@
 // Spec:     RFC 6265bis-22 §5.7 step 7  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //           RFC 6265bis-22 §5.7 step 10  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on tough-cookie 6.1.0 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: Cookie: "a=b"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): the parser skips an empty Domain value (it only assigns c.domain for a non-empty one), so the earlier Domain=example.com stays and the cookie reaches sub.example.com

@@ -7,7 +7,7 @@
 // Spec:     RFC 6265bis-22 §5.6.4 step 1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.4
 //           RFC 6265bis-22 §5.7 step 21.3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on tough-cookie 6.1.0 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "__Host-id=1"
 // Known divergence (expected-failures file): isHostPrefixConditionMet requires an explicit Path=/ (`!cookie.pathIsDefault`): an invalid or empty Path falls back to the default-path /, which 6265bis accepts for __Host- but tough-cookie rejects

@@ -7,7 +7,7 @@
 // Spec:     RFC 6265bis-22 §5.7 step 9  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //           RFC 6265bis-22 §5.7 step 21.2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on tough-cookie 6.1.0 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "__Host-id=1"
 // Known divergence (expected-failures file): with rejectPublicSuffixes, tough-cookie rejects a cookie whose Domain is a public suffix (tldts) even when the request host is that suffix itself; 6265bis ignores the Domain and keeps a host-only cookie

@@ -8,7 +8,7 @@
 //           RFC 6265bis-22 §5.7 step 21.3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: prefix-bypass: a __Secure-/__Host- cookie stored without its guarantees (§5.4, §5.7 steps 20-22)
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on tough-cookie 6.1.0 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: Cookie: "__host-SID=12345"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): tough-cookie's prefix checks are case-sensitive (key.startsWith('__Secure-'/'__Host-')), so __secure-/__SECURE-/__host-/__HOST- names are ordinary names (§5.4 compares case-insensitively)

@@ -8,7 +8,7 @@
 //           RFC 6265bis-22 §5.7 step 18.4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: samesite-bypass: a SameSite cookie sent on, or set from, a cross-site request (§8.8, §5.7 step 18)
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on tough-cookie 6.1.0 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: Cookie: "a=b"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): tough-cookie treats a cookie without a (recognised) SameSite value as SameSite=None: getCookies only filters cookies whose sameSite is lax/strict and setCookie only refuses those in a cross-site context, so the Default (Lax-like) rules of 6265bis §5.7 step 18 and §5.8.3 do not apply

@@ -7,7 +7,7 @@
 // Spec:     rfc6265 5.3
 //           rfc6265 5.4
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on tough-cookie 6.1.0 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=b"
 // Known divergence (expected-failures file): tough-cookie enforces SameSite whenever it is given a sameSiteContext (the adapter gives one under every profile), so the Strict/Lax cookie is refused or withheld in the cross-site context; RFC 6265 ignores SameSite

@@ -8,7 +8,7 @@
 //           RFC 6265bis-22 §7.1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-7.1
 // Security: samesite-bypass: a SameSite cookie sent on, or set from, a cross-site request (§8.8, §5.7 step 18)
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on tough-cookie 6.1.0 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: Cookie: "uid=42"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): tough-cookie stores SameSite=None cookies without Secure (§5.7 step 18: they must be rejected)

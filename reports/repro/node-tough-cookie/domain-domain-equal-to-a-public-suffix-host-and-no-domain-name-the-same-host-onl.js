@@ -7,7 +7,7 @@
 // Spec:     RFC 6265bis-22 §5.7 step 9  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //           RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-07T03:54:25Z): xfail, at step 5
+// Recorded on tough-cookie 6.1.0 (2026-12-07T04:30:01Z): xfail, at step 5
 //   observed: Cookie: "a=2"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): tough-cookie rejects every `Domain=github.io` line (rejectPublicSuffixes, even from github.io itself), including the deleting one, so the host-only a=2 is never removed

@@ -7,7 +7,7 @@
 // Spec:     RFC 6265bis-22 §5.7 step 9  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: supercookie: a cookie scoped to a public suffix reaches every site under it (§5.7 step 9)
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on tough-cookie 6.1.0 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: Cookie: "a=b"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): tough-cookie accepts Domain=localhost from app.localhost (its public-suffix check does not reject `localhost`), and Domain=localhost from localhost makes a domain cookie, not a host-only one

@@ -6,7 +6,7 @@
 // Case:     cases/fuzz-found/jar-d51a453b.yaml:5 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on tough-cookie 6.1.0 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: Cookie: "a=1"
 //   expected: Cookie: "a=1; a=1"
 // Known divergence (expected-failures file): tough-cookie's identity is (domain, path, name) without the host-only flag, so a=1; Domain=example.com replaces the host-only a=1 instead of coexisting with it (§5.7 step 23)

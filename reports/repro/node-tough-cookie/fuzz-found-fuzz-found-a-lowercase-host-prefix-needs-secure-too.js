@@ -7,7 +7,7 @@
 // Spec:     RFC 6265bis-22 §5.7 step 21  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: prefix-bypass: a __Secure-/__Host- cookie stored without its guarantees (§5.4, §5.7 steps 20-22)
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on tough-cookie 6.1.0 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: Cookie: "__host-="
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): tough-cookie's __Host- check is case-sensitive (startsWith), so the lower-case __host-= without Secure or Path=/ is stored (§5.7 step 21 matches the prefix case-insensitively)

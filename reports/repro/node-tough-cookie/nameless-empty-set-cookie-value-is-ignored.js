@@ -6,7 +6,7 @@
 // Case:     cases/nameless/nameless-cookies.yaml:78 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.7 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on tough-cookie 6.1.0 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: (no Cookie header)
 //   expected: Cookie: "x"
 // Known divergence (expected-failures file): a default CookieJar parses strictly (looseMode is off): parseCookiePair gives up on a pair with no `=` or a leading `=` (firstEq <= 0), so setCookie rejects the line with 'Cookie failed to parse' (which fails got's request) and the nameless cookie of §5.6 step 3 (empty name, the pair as its value) is never stored

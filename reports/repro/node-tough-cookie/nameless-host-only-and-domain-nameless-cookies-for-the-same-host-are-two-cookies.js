@@ -7,7 +7,7 @@
 // Spec:     RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: scope-leak: a cookie sent to a host outside its scope (§8.5, §5.8.3 step 3)
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on tough-cookie 6.1.0 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "a; b"
 // Known divergence (expected-failures file): tough-cookie's identity is (domain, path, name) without the host-only flag: a host-only cookie and a Domain cookie for the same host are one cookie and replace (or delete) each other, and the replacement keeps the old creation time

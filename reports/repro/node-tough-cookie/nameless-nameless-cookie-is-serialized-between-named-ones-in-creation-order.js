@@ -7,7 +7,7 @@
 // Spec:     RFC 6265bis-22 §5.8.3 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 //           RFC 6265bis-22 §5.8.3 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on tough-cookie 6.1.0 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: Cookie: "a=1; c=3"
 //   expected: Cookie: "a=1; b; c=3"
 // Known divergence (expected-failures file): a default CookieJar parses strictly (looseMode is off): parseCookiePair gives up on a pair with no `=` or a leading `=` (firstEq <= 0), so setCookie rejects the line with 'Cookie failed to parse' (which fails got's request) and the nameless cookie of §5.6 step 3 (empty name, the pair as its value) is never stored

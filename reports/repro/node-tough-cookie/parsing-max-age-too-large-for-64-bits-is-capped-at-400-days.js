@@ -7,7 +7,7 @@
 // Spec:     RFC 6265bis-22 §5.6.2 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.2
 //           RFC 6265bis-22 §5.5  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.5
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-07T03:54:25Z): xfail, at step 5
+// Recorded on tough-cookie 6.1.0 (2026-12-07T04:30:01Z): xfail, at step 5
 //   observed: Cookie: "a=b"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): tough-cookie keeps Expires or Max-Age as given: there is no 400-day lifetime cap (§5.5)

@@ -6,7 +6,7 @@
 // Case:     cases/prefixes/secure-prefix.yaml:102 (cookie-conformance corpus)
 // Spec:     rfc6265 5.3
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on tough-cookie 6.1.0 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "__Secure-id=1"
 // Known divergence (expected-failures file): a default CookieJar enforces the 6265bis cookie prefixes whatever the profile (prefixSecurity defaults to 'silent'): a __Secure- cookie without Secure, or a __Host- cookie with Domain or from http, is dropped silently; RFC 6265 gives the prefixes no meaning

@@ -7,7 +7,7 @@
 // Spec:     rfc6265 5.3
 // Security: cleartext-leak: a Secure cookie sent over http (§8.3, §5.8.3 step 3)
 //
-// Recorded on tough-cookie 6.1.0 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on tough-cookie 6.1.0 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=b"
 // Known divergence (expected-failures file): a default CookieJar has enforceSecureOriginOnStorage on: setCookie rejects a Secure cookie from http with 'Cookie is Secure but this is not a secure connection' (the 6265bis §5.7 step 13 rule, which RFC 6265 did not have)

@@ -7,7 +7,7 @@
 // Spec:     RFC 6265bis-22 §5.6 step 1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 // Security: jar-desync: the jar parses Set-Cookie otherwise than servers and browsers (§5.6)
 //
-// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: Cookie: "a=new"
 //   expected: Cookie: "a=old"
 // Known divergence (expected-failures file): libcurl ends the header line at the LF, so Guzzle's header callback receives `Set-Cookie: a=new; Secure` and the next line (the bare CRLF) ends the head: the jar gets `a=new; Secure`, which replaces a=old, where 6265bis rejects the whole line (§5.6 step 1)

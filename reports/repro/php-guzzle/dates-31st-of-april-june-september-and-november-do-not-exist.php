@@ -7,7 +7,7 @@
 // Spec:     RFC 6265bis-22 §5.1.1 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 //           RFC 6265bis-22 §5.6.1 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.1
 //
-// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: (no Cookie header)
 //   expected: Cookie: "apr=1; jun=2; sep=3; nov=4"
 // Known divergence (expected-failures file): PHP's strtotime() parses `31 Apr 2026 12:00:00 GMT` as 2026-05-01T12:00:00Z (it rolls each missing 31st over to the 1st of the next month), so the cookie has that expiry (and is expired when the case looks), where 6265bis's date algorithm fails on this value and keeps a session cookie

@@ -6,7 +6,7 @@
 // Case:     cases/dates/formats.yaml:164 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.1.1 step 5  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 //
-// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=b"
 // Known divergence (expected-failures file): PHP's strtotime() parses `Thu, 15 Jan 2026` as 2026-01-15T00:00:00Z (as midnight), so the cookie has that expiry (and is expired when the case looks), where 6265bis's date algorithm fails on this value and keeps a session cookie

@@ -7,7 +7,7 @@
 // Spec:     RFC 6265bis-22 §5.1.1 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 //           RFC 6265bis-22 §5.1.1 step 5  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 //
-// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=b"
 // Known divergence (expected-failures file): PHP's strtotime() cannot parse `15 Jan 20260 12:00:00` and returns false; SetCookie stores Expires=false and isExpired() is `time() > false`, always true, so the cookie is stored but never sent, where 6265bis's date algorithm fails and keeps a session cookie

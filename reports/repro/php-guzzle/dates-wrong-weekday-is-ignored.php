@@ -6,7 +6,7 @@
 // Case:     cases/dates/formats.yaml:67 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.1.1 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 //
-// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T03:54:25Z): xfail, at step 5
+// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T04:30:01Z): xfail, at step 5
 //   observed: Cookie: "a=b"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): strtotime() treats the weekday name as relative: `Mon, 15 Jan 2026 12:00:00 GMT` becomes 2026-01-19T12:00:00Z (the next Monday), so the cookie is still sent after 15 Jan 12:00, where 6265bis ignores the weekday

@@ -7,7 +7,7 @@
 // Spec:     RFC 6265bis-22 §5.7 step 9  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: supercookie: a cookie scoped to a public suffix reaches every site under it (§5.7 step 9)
 //
-// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: Cookie: "a=b"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): no public suffix list (CookieJar::extractCookies' own comment: a public-suffix Domain 'should be rejected, but we don't want to pull in the full PSL dependency'): a Domain attribute naming a public suffix, or a bare TLD or `localhost`, is accepted whenever the request host ends with it, and the cookie is sent across that suffix

@@ -8,7 +8,7 @@
 //           RFC 6265bis-22 §5.1.3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.3
 //           RFC 6265bis-22 §5.7 step 10  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: []
 //   expected: [{"domain":"xn--bcher-kva.example","host_only":false,"name":"a"}]
 // Known divergence (expected-failures file): Guzzle does no IDNA: the request host (Psr7\Uri lower-cases ASCII letters only) and the Domain attribute are compared as the octets given, so a U-label never matches its A-label (xn--) form either way, and a non-ASCII Domain equal to (or a suffix of) the host octets is accepted

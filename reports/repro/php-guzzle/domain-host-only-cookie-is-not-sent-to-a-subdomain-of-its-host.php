@@ -8,7 +8,7 @@
 //           RFC 6265bis-22 §5.8.3 step 3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 // Security: scope-leak: a cookie sent to a host outside its scope (§8.5, §5.8.3 step 3)
 //
-// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: Cookie: "a=b"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): Guzzle has no host-only flag: extractCookies() gives a cookie without Domain the request host as its Domain, and SetCookie::matchesDomain() then matches that host and every subdomain of it, so the cookie is sent to subdomains (and a host-only and a Domain cookie of the same host, name and path are one cookie)

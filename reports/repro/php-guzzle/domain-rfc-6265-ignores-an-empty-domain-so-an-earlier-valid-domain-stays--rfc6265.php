@@ -7,7 +7,7 @@
 // Spec:     rfc6265 5.2.3
 //           rfc6265 5.3 step 4
 //
-// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=b"
 // Known divergence (expected-failures file): fromString() keeps the last Domain attribute, the empty string, so extractCookies() gives the cookie the request host (www.example.com) and it is not sent to other.example.com, where RFC 6265 ignores the empty Domain and keeps Domain=example.com

@@ -7,7 +7,7 @@
 // Spec:     RFC 6265bis-22 §5.6.1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.1
 //           RFC 6265bis-22 §5.7  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: ["a=b domain=example.com path=/ same-site=Default expires=2025-12-31T00:00:00Z"]
 //   expected: []
 // Known divergence (expected-failures file): CookieJar never removes an expired cookie: setCookie() stores a cookie whatever its expiry and nothing evicts it later (toArray(), count() and getCookieByName() still show it); only withCookieHeader() skips it (isExpired()), so the dump lists it

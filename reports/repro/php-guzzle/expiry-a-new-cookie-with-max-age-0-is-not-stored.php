@@ -7,7 +7,7 @@
 // Spec:     RFC 6265bis-22 §5.6.2 step 7  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.2
 //           RFC 6265bis-22 §5.7  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: Cookie: "a=b"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): SetCookie::__construct computes an expiry only when (int) Max-Age is non-zero (`!$this->getExpires() && $this->getMaxAge()`), so Max-Age=0 (and -0, 00) makes a session cookie instead of deleting: it is stored, or replaces the old cookie when the value differs (`a=` is then sent), and is sent

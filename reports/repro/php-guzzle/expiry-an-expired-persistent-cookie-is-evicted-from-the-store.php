@@ -6,7 +6,7 @@
 // Case:     cases/expiry/session-and-persistent.yaml:62 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.7  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: ["a=b domain=example.com path=/ same-site=Default expires=2026-01-01T00:00:10Z","c=d domain=example.com path=/ same-site=Default session"]
 //   expected: [{"name":"c"}]
 // Known divergence (expected-failures file): CookieJar never removes an expired cookie: setCookie() stores a cookie whatever its expiry and nothing evicts it later (toArray(), count() and getCookieByName() still show it); only withCookieHeader() skips it (isExpired()), so the dump lists it

@@ -7,7 +7,7 @@
 // Spec:     RFC 6265bis-22 §5.6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 // Security: jar-desync: the jar parses Set-Cookie otherwise than servers and browsers (§5.6)
 //
-// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: Cookie: "e="
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): the CR is the last byte of its header line and CurlFactory's header callback trim()s each line before HeaderProcessor splits it, so the Set-Cookie value reaches the jar without the CR and the cookie is stored, where 6265bis rejects the whole line (§5.6 step 1)

@@ -6,7 +6,7 @@
 // Case:     cases/fuzz-found/jar-d51a453b.yaml:5 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: Cookie: "a=1"
 //   expected: Cookie: "a=1; a=1"
 // Known divergence (expected-failures file): Guzzle has no host-only flag: extractCookies() gives a cookie without Domain the request host as its Domain, and SetCookie::matchesDomain() then matches that host and every subdomain of it, so the cookie is sent to subdomains (and a host-only and a Domain cookie of the same host, name and path are one cookie)

@@ -7,7 +7,7 @@
 // Spec:     RFC 6265bis-22 §5.6 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 //           RFC 6265bis-22 §5.6.1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.1
 //
-// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=b"
 // Known divergence (expected-failures file): no 1024-octet limit on attribute values, and strtotime() reads the date before the run of commas (2026-01-15T12:00:00Z), so the cookie expires then, where 6265bis ignores the over-long attribute and keeps a session cookie

@@ -7,7 +7,7 @@
 // Spec:     RFC 6265bis-22 §5.6.3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.3
 //           RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: Cookie: "a=1; a=2"
 //   expected: Cookie: "a=2"
 // Known divergence (expected-failures file): CookieJar::setCookie() compares the Domain of two cookies with `!=` on the stored strings, which keep the attribute's case, so Domain=SITE.EXAMPLE and Domain=site.example are two cookies and both are sent

@@ -7,7 +7,7 @@
 // Spec:     RFC 6265bis-22 §5.7 step 23.3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //           RFC 6265bis-22 §5.8.3 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 //
-// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T03:54:25Z): xfail, at step 4
+// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T04:30:01Z): xfail, at step 4
 //   observed: Cookie: "a=1; c=3; b=20"
 //   expected: Cookie: "a=1; b=20; c=3"
 // Known divergence (expected-failures file): CookieJar::setCookie() replaces a cookie by unset() of the old one and appending the new one, so the replaced cookie loses its creation-time and moves to the end of the Cookie header

@@ -6,7 +6,7 @@
 // Case:     cases/ordering/path-length.yaml:13 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.8.3 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 //
-// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: Cookie: "r=1; m=2; l=3"
 //   expected: Cookie: "l=3; m=2; r=1"
 // Known divergence (expected-failures file): CookieJar::withCookieHeader() lists matching cookies in jar (insertion) order with no sort by path length (§5.8.3 step 4)

@@ -7,7 +7,7 @@
 // Spec:     RFC 6265bis-22 §5.6.1 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.1
 //           RFC 6265bis-22 §5.5  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.5
 //
-// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T03:54:25Z): xfail, at step 5
+// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T04:30:01Z): xfail, at step 5
 //   observed: Cookie: "a=b"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): no 400-day limit on a cookie's lifetime (§5.6.1/5.6.2): the expiry is the Max-Age or Expires as given (strtotime() reads Fri, 31 Dec 2099 as 2100-01-01, the next Friday), so the cookie is still sent after 400 days and the stored expiry is the far one

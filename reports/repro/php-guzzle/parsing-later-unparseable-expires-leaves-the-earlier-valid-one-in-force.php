@@ -7,7 +7,7 @@
 // Spec:     RFC 6265bis-22 §5.6.1 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.1
 //           RFC 6265bis-22 §5.7 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=b"
 // Known divergence (expected-failures file): fromString() keeps the last Expires attribute, and strtotime() reads `tomorrow` relative to the current (virtual) time, 2026-01-02T00:00:00Z, so the cookie has expired on 15 January, where 6265bis ignores the unparseable `tomorrow` and keeps 15 Jan 12:00

@@ -6,7 +6,7 @@
 // Case:     cases/parsing/max-age.yaml:82 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.6.2 step 3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.2
 //
-// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T03:54:25Z): xfail, at step 5
+// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T04:30:01Z): xfail, at step 5
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=new"
 // Known divergence (expected-failures file): SetCookie::getMaxAge() is PHP's (int) cast, which takes the leading number of the value (`+1` and `1.5` and `1 0` are 1, `10s` is 10, `1e3` is 1000, `-5abc` is -5) instead of ignoring the attribute, so a=new replaces a=old with that short (or past) lifetime and has expired when the case looks

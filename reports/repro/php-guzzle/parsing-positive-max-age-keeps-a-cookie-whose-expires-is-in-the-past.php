@@ -6,7 +6,7 @@
 // Case:     cases/parsing/expires.yaml:30 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.7 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=b"
 // Known divergence (expected-failures file): SetCookie::__construct uses Max-Age only when there is no Expires (`!$this->getExpires() && $this->getMaxAge()`), so Expires wins over Max-Age whichever comes first

@@ -8,7 +8,7 @@
 //           RFC 6265bis-22 §5.7 step 12  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: cleartext-leak: a Secure cookie sent over http (§8.3, §5.8.3 step 3)
 //
-// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: Cookie: "a=b"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): SetCookie::fromString() stores `Secure=` as the attribute's value, the empty string, and CookieJar::withCookieHeader() tests the flag for truthiness, so the cookie is not secure (and, from http, is stored anyway and sent over http)

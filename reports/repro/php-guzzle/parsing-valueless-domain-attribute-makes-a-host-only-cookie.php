@@ -9,7 +9,7 @@
 //           RFC 6265bis-22 §5.7 step 10  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: scope-leak: a cookie sent to a host outside its scope (§8.5, §5.8.3 step 3)
 //
-// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "a=b"
 // Known divergence (expected-failures file): a valueless Domain attribute is stored as boolean true (fromString()); extractCookies() keeps it since it is truthy, and matchesDomain() compares the request host with '1' ((string) true), so the cookie is dropped

@@ -7,7 +7,7 @@
 // Spec:     RFC 6265bis-22 §5.1.4 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.4
 //           RFC 6265bis-22 §5.7 step 11  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: ["a=b domain=example.com path=/ same-site=Default session"]
 //   expected: [{"name":"a","path":"/a"}]
 // Known divergence (expected-failures file): a cookie without Path gets Path '/' (SetCookie::$defaults), not the request's default-path: extractCookies() calls getCookiePathFromRequest() only for a Path value not starting with '/', so the stored path is '/' and the cookie names the same cookie as a root one

@@ -8,7 +8,7 @@
 //           RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: prefix-bypass: a __Secure-/__Host- cookie stored without its guarantees (§5.4, §5.7 steps 20-22)
 //
-// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: Cookie: "__Secure-id=bad"
 //   expected: Cookie: "__Secure-id=good"
 // Known divergence (expected-failures file): Guzzle has no cookie-prefix rules: a __Secure-/__Host- (or __Host-Http-) name is stored like any other, with or without Secure, Path=/ or Domain, and replaces or deletes a prefixed namesake freely

@@ -9,7 +9,7 @@
 //           RFC 6265bis-22 §5.7 step 13  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: secure-overwrite: an insecure origin sets or replaces a Secure cookie (§8.6, §5.7 steps 13, 16)
 //
-// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: Cookie: "__Secure-SID=12345"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): Guzzle has no cookie-prefix rules: a __Secure-/__Host- (or __Host-Http-) name is stored like any other, with or without Secure, Path=/ or Domain, and replaces or deletes a prefixed namesake freely

@@ -6,7 +6,7 @@
 // Case:     cases/secure/secure-attribute.yaml:66 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.6.5  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.5
 //
-// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on Guzzle (GuzzleHttp\Cookie\CookieJar) 7.4.5 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: ["a=b domain=example.com path=/ same-site=Default session"]
 //   expected: [{"name":"a","secure":true}]
 // Known divergence (expected-failures file): SetCookie::fromString() stores `Secure=` as the attribute's value, the empty string, and CookieJar::withCookieHeader() tests the flag for truthiness, so the cookie is not secure (and, from http, is stored anyway and sent over http)

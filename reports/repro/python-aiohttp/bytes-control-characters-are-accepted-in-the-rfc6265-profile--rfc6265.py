@@ -6,7 +6,7 @@
 # Case:     cases/bytes/control-characters.yaml:248 (cookie-conformance corpus)
 # Spec:     rfc6265 5.2
 #
-# Recorded on aiohttp 3.14.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=b\x01c"
 # Known divergence (expected-failures file): aiohttp rejects any control character in the field and HTAB inside the value (_COOKIE_FORBIDDEN_CTL_RE / _COOKIE_CTL_RE), which 6265bis (tab) or RFC 6265 (all CTLs) accept

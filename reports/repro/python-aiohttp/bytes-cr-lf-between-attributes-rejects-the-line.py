@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.6 step 1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 # Security: jar-desync: the jar parses Set-Cookie otherwise than servers and browsers (§5.6)
 #
-# Recorded on aiohttp 3.14.5 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on aiohttp 3.14.5 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: Cookie: "a=new"
 #   expected: Cookie: "a=old"
 # Known divergence (expected-failures file): aiohttp's HTTP parser (HttpResponseParser) takes a CR LF followed by a space as obsolete line folding and joins the two lines into `a=new; Path=/`, so the jar receives a line without control characters and stores a=new, where 6265bis rejects the line (§5.6 step 1)

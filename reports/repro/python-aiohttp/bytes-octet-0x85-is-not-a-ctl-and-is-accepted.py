@@ -6,7 +6,7 @@
 # Case:     cases/bytes/non-ascii.yaml:41 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.6 step 1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 #
-# Recorded on aiohttp 3.14.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=x\x85y"
 # Known divergence (expected-failures file): the octet is not UTF-8: aiohttp's header decoding (UTF-8, surrogateescape) turns it into a lone surrogate, _encoded_length cannot encode it, and parse_set_cookie_headers drops the field

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 #           RFC 6265bis-22 §5.8.3 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 #
-# Recorded on aiohttp 3.14.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "a=\"☃\""
 #   expected: Cookie: "a=☃"
 # Known divergence (expected-failures file): ClientRequest builds the Cookie header with http.cookies.SimpleCookie, which quotes any value holding a character outside its legal set (or an empty value) as "..." with octal escapes for non-ASCII-safe characters, so the value is not sent back verbatim

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.1.1 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 #           RFC 6265bis-22 §5.6.1 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.1
 #
-# Recorded on aiohttp 3.14.5 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on aiohttp 3.14.5 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: Cookie: "apr=1; jun=2; nov=4; sep=3"
 #   expected: Cookie: "apr=1; jun=2; sep=3; nov=4"
 # Known divergence (expected-failures file): _parse_date accepts day 31 in any month (calendar.timegm turns 31 Apr into 1 May), so these cookies get an expiry instead of staying session cookies, though all four are still there at this step; what fails is the order: SimpleCookie.output() sorts the Cookie header by name, so nov=4 comes before sep=3

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.1.1 step 1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 #           RFC 6265bis-22 §5.1.1 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 #
-# Recorded on aiohttp 3.14.5 (2026-12-07T03:54:25Z): xfail, at step 5
+# Recorded on aiohttp 3.14.5 (2026-12-07T04:30:01Z): xfail, at step 5
 #   observed: Cookie: "a=b"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): _COOKIE_PATTERN only captures an Expires value containing spaces when it is exactly `Www, DD Mon YYYY HH:MM:SS GMT|+-hhmm` or asctime; this one is cut at its first space (or at a character outside the pattern's value set), so _parse_date fails on the fragment and the cookie stays a session cookie

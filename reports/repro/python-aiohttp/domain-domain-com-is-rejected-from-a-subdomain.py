@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.7 step 9  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 # Security: supercookie: a cookie scoped to a public suffix reaches every site under it (§5.7 step 9)
 #
-# Recorded on aiohttp 3.14.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "a=b"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): aiohttp has no public suffix list: _is_domain_match accepts any Domain the request host ends with (after a dot), so public suffixes such as com, co.uk, github.io or example are accepted as cookie domains

@@ -6,7 +6,7 @@
 # Case:     cases/domain/idn.yaml:60 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.7 step 8  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on aiohttp 3.14.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "a=b"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): aiohttp ignores a Domain attribute whose value it cannot use (non-ASCII after UTF-8/surrogateescape decoding): the attribute is skipped, the cookie is stored host-only, where 6265bis rejects the whole cookie

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.7 step 10  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #           RFC 6265bis-22 §5.8.3 step 3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 #
-# Recorded on aiohttp 3.14.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: []
 #   expected: [{"domain":"192.0.2.1","host_only":true,"name":"a"}]
 # Known divergence (expected-failures file): CookieJar(unsafe=False) ignores every Set-Cookie from an IP-address host (update_cookies_from_headers returns early when is_ip_address(hostname)), so no cookie is stored for 192.0.2.1 or [2001:db8::1]

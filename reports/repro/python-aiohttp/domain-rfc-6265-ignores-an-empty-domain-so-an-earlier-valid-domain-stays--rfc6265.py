@@ -7,7 +7,7 @@
 # Spec:     rfc6265 5.2.3
 #           rfc6265 5.3 step 4
 #
-# Recorded on aiohttp 3.14.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=b"
 # Known divergence (expected-failures file): the last Domain wins, but the earlier Domain matches and the later one is empty; an empty Domain value is stored as '' and the cookie becomes host-only (RFC 6265 would keep the earlier Domain)

@@ -8,7 +8,7 @@
 #           RFC 6265bis-22 §5.7 step 9  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 # Security: scope-leak: a cookie sent to a host outside its scope (§8.5, §5.8.3 step 3)
 #
-# Recorded on aiohttp 3.14.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: []
 #   expected: [{"domain":"com","host_only":true,"name":"a"}]
 # Known divergence (expected-failures file): aiohttp does not lower-case the Domain attribute: _is_domain_match compares it with hostname.endswith(domain), so an upper- or mixed-case Domain never matches and the cookie is dropped

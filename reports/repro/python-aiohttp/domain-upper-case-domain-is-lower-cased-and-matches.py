@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.6.3 step 3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.3
 #           RFC 6265bis-22 §5.7 step 10  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on aiohttp 3.14.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: []
 #   expected: [{"domain":"example.com","host_only":false,"name":"a"}]
 # Known divergence (expected-failures file): aiohttp does not lower-case the Domain attribute: _is_domain_match compares it with hostname.endswith(domain), so an upper- or mixed-case Domain never matches and the cookie is dropped

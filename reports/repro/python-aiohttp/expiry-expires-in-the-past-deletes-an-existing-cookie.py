@@ -8,7 +8,7 @@
 #           RFC 6265bis-22 §5.7  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #           RFC 6265bis-22 §5.6.1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.1
 #
-# Recorded on aiohttp 3.14.5 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on aiohttp 3.14.5 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: Cookie: "a=b"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): _parse_date returns 0 for 1 Jan 1970 00:00:00, and _update_cookies tests the result for truth (`if expire_time := self._parse_date(expires)`), so the epoch is treated as an unparseable date: the cookie becomes a session cookie that replaces the old one instead of deleting it

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.1.1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 #           RFC 6265bis-22 §5.6.1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.1
 #
-# Recorded on aiohttp 3.14.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "n=\"\""
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): _COOKIE_PATTERN cuts `Expires=1 Jan 70 2:0:0` at its first space (without a weekday neither the RFC 1123 nor the asctime alternative applies), so _parse_date sees `1`, fails, and n= stays a session cookie (sent as n="") instead of expiring at once

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.1.1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 #           RFC 6265bis-22 §5.6.1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.1
 #
-# Recorded on aiohttp 3.14.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "a=\"\""
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): _COOKIE_PATTERN cuts `Expires=1-jan-70 8:0:0` at its first space, so _parse_date sees `1-jan-70` without a time, fails, and a= stays a session cookie (sent as a="") instead of expiring at once

@@ -6,7 +6,7 @@
 # Case:     cases/fuzz-found/jar-47d23454.yaml:5 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.6.2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.2
 #
-# Recorded on aiohttp 3.14.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "a=\"\""
 #   expected: Cookie: "a="
 # Known divergence (expected-failures file): aiohttp stores the right cookie (int('-') fails, the Max-Age is blanked and a= is a session cookie), but ClientRequest writes the Cookie header with http.cookies.SimpleCookie, which quotes an empty value, so a="" is sent instead of a=

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.6.4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.4
 #           RFC 6265bis-22 §5.1.4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.4
 #
-# Recorded on aiohttp 3.14.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "n=\"\""
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): _COOKIE_PATTERN (compiled with re.ASCII) cannot match `Path=/` followed by an NBSP (a value must end at ASCII whitespace, ';' or the end), so _apply_cookie_attributes skips the attribute and the cookie gets the default-path / instead of /<U+00A0>; it is sent to / (as n="")

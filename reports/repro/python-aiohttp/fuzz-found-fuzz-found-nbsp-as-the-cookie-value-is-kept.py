@@ -6,7 +6,7 @@
 # Case:     cases/fuzz-found/parse-037e24b6.yaml:5 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 #
-# Recorded on aiohttp 3.14.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "d=\"\\240\""
 #   expected: Cookie: "d= "
 # Known divergence (expected-failures file): ClientRequest writes the Cookie header with http.cookies.SimpleCookie, which quotes the NBSP value with an octal escape: d="\240" is sent instead of d=<U+00A0>

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 #           RFC 6265bis-22 §5.6.5  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.5
 #
-# Recorded on aiohttp 3.14.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "n=\"\""
 #   expected: Cookie: "n="
 # Known divergence (expected-failures file): aiohttp stores the right cookie (the NBSP before SECURE stops its re.ASCII _COOKIE_PATTERN, so the attribute is skipped and the cookie is not Secure), but ClientRequest writes the Cookie header with http.cookies.SimpleCookie, which quotes an empty value, so n="" is sent instead of n=

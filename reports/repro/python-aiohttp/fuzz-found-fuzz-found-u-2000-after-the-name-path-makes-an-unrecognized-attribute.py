@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 #           RFC 6265bis-22 §5.6.4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.4
 #
-# Recorded on aiohttp 3.14.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "a=\"\""
 #   expected: Cookie: "a="
 # Known divergence (expected-failures file): aiohttp stores the right cookie (its re.ASCII _COOKIE_PATTERN does not match `Path<U+2000>=/c`, so the attribute is skipped and the path is the default-path /), but ClientRequest writes the Cookie header with http.cookies.SimpleCookie, which quotes an empty value, so a="" is sent instead of a=

@@ -6,7 +6,7 @@
 # Case:     cases/fuzz-found/jar-2edcbd53.yaml:5 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 #
-# Recorded on aiohttp 3.14.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "b=\" \""
 #   expected: Cookie: "b= "
 # Known divergence (expected-failures file): ClientRequest writes the Cookie header with http.cookies.SimpleCookie, which quotes a value holding a character outside its legal set: the value U+2000 is sent as b="<U+2000>" instead of verbatim

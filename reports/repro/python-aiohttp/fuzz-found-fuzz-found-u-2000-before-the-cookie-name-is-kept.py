@@ -6,7 +6,7 @@
 # Case:     cases/fuzz-found/jar-94dbd91e.yaml:5 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 #
-# Recorded on aiohttp 3.14.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: (no Cookie header)
 #   expected: Cookie: " n="
 # Known divergence (expected-failures file): parse_set_cookie_headers drops the field: only space and tab are stripped, and the name <U+2000>n does not match aiohttp's ASCII allowlist _COOKIE_NAME_RE

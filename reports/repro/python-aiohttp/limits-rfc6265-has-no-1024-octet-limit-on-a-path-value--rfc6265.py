@@ -6,7 +6,7 @@
 # Case:     cases/limits/attribute-value-size.yaml:127 (cookie-conformance corpus)
 # Spec:     rfc6265 5.2
 #
-# Recorded on aiohttp 3.14.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=b"
 # Known divergence (expected-failures file): aiohttp applies its 6265bis-style size limits (4096-octet pair, 1024-octet attribute value) under the rfc6265 profile too, where RFC 6265 has none

@@ -6,7 +6,7 @@
 # Case:     cases/nameless/nameless-cookies.yaml:63 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.7 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on aiohttp 3.14.5 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on aiohttp 3.14.5 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: (no Cookie header)
 #   expected: Cookie: "x"
 # Known divergence (expected-failures file): aiohttp never stores nameless cookies: parse_set_cookie_headers skips a field whose pair has no '=' or an empty name

@@ -6,7 +6,7 @@
 # Case:     cases/nameless/nameless-cookies.yaml:37 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.8.3 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 #
-# Recorded on aiohttp 3.14.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "a=\"\""
 #   expected: Cookie: "a=; b"
 # Known divergence (expected-failures file): the nameless `=b` is never stored (parse_set_cookie_headers skips a pair with an empty name), and SimpleCookie writes the empty value of `a=` as a=""

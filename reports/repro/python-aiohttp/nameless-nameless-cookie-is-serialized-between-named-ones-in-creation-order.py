@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.8.3 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 #           RFC 6265bis-22 §5.8.3 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 #
-# Recorded on aiohttp 3.14.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "a=1; c=3"
 #   expected: Cookie: "a=1; b; c=3"
 # Known divergence (expected-failures file): aiohttp never stores nameless cookies: parse_set_cookie_headers skips a field whose pair has no '=' or an empty name

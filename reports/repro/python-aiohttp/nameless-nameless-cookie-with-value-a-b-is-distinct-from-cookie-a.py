@@ -8,7 +8,7 @@
 #           RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #           RFC 6265bis-22 §5.8.3 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 #
-# Recorded on aiohttp 3.14.5 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on aiohttp 3.14.5 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: Cookie: "a=c"
 #   expected: Cookie: "a=b; a=c"
 # Known divergence (expected-failures file): aiohttp never stores nameless cookies: parse_set_cookie_headers skips a field whose pair has no '=' or an empty name

@@ -8,7 +8,7 @@
 #           RFC 6265bis-22 §5.8.3 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 # Security: tossing: a sibling subdomain's cookie shadows or precedes the host's own (§8.6, §5.8.3 step 4)
 #
-# Recorded on aiohttp 3.14.5 (2026-12-07T03:54:25Z): xfail, at step 6
+# Recorded on aiohttp 3.14.5 (2026-12-07T04:30:01Z): xfail, at step 6
 #   observed: Cookie: "a=3; b=2"
 #   expected: Cookie: "a=1; b=2; a=3"
 # Known divergence (expected-failures file): aiohttp keys cookies by (domain, path without trailing '/', name) with host-only a side flag, so a host-only and a Domain cookie for the same host (or paths /docs and /docs/) are the same cookie and replace each other

@@ -8,7 +8,7 @@
 #           RFC 6265bis-22 §5.6 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 #           RFC 6265bis-22 §5.8.3 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 #
-# Recorded on aiohttp 3.14.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=b\tc"
 # Known divergence (expected-failures file): aiohttp rejects any control character in the field and HTAB inside the value (_COOKIE_FORBIDDEN_CTL_RE / _COOKIE_CTL_RE), which 6265bis (tab) or RFC 6265 (all CTLs) accept

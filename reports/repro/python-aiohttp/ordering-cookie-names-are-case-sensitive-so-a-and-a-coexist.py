@@ -6,7 +6,7 @@
 # Case:     cases/ordering/identity.yaml:86 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on aiohttp 3.14.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "A=2; a=1"
 #   expected: Cookie: "a=1; A=2"
 # Known divergence (expected-failures file): the Cookie header is written by SimpleCookie.output(), which sorts cookies by name: the order is alphabetical, not longest path first then earliest creation (§5.8.3)

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.8.3 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 #           RFC 6265bis-22 §5.7 step 5  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on aiohttp 3.14.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "x=3; y=2; z=1"
 #   expected: Cookie: "z=1; y=2; x=3"
 # Known divergence (expected-failures file): the Cookie header is written by SimpleCookie.output(), which sorts cookies by name: the order is alphabetical, not longest path first then earliest creation (§5.8.3)

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 # Security: tossing: a sibling subdomain's cookie shadows or precedes the host's own (§8.6, §5.8.3 step 4)
 #
-# Recorded on aiohttp 3.14.5 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on aiohttp 3.14.5 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=dom"
 # Known divergence (expected-failures file): aiohttp keys cookies by (domain, path without trailing '/', name) with host-only a side flag, so a host-only and a Domain cookie for the same host (or paths /docs and /docs/) are the same cookie and replace each other

@@ -8,7 +8,7 @@
 #           RFC 6265bis-22 §5.8.3 step 3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 # Security: tossing: a sibling subdomain's cookie shadows or precedes the host's own (§8.6, §5.8.3 step 4)
 #
-# Recorded on aiohttp 3.14.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "a=2"
 #   expected: Cookie: "a=1; a=2"
 # Known divergence (expected-failures file): filter_cookies keeps one cookie per name (selected[name]): of the matching cookies named alike only the last one visited, for the most specific domain and path, is sent

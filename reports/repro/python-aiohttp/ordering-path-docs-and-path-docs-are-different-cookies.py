@@ -6,7 +6,7 @@
 # Case:     cases/ordering/identity.yaml:70 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on aiohttp 3.14.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "a=2"
 #   expected: Cookie: "a=2; a=1"
 # Known divergence (expected-failures file): aiohttp keys cookies by (domain, path without trailing '/', name) with host-only a side flag, so a host-only and a Domain cookie for the same host (or paths /docs and /docs/) are the same cookie and replace each other

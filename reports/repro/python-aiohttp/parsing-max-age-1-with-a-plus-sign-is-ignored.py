@@ -6,7 +6,7 @@
 # Case:     cases/parsing/max-age.yaml:52 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.6.2 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.2
 #
-# Recorded on aiohttp 3.14.5 (2026-12-07T03:54:25Z): xfail, at step 5
+# Recorded on aiohttp 3.14.5 (2026-12-07T04:30:01Z): xfail, at step 5
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=new"
 # Known divergence (expected-failures file): Max-Age goes through int(), which accepts a leading '+': the cookie expires after one second instead of the attribute being ignored

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.6.2 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.2
 # Security: jar-desync: the jar parses Set-Cookie otherwise than servers and browsers (§5.6)
 #
-# Recorded on aiohttp 3.14.5 (2026-12-07T03:54:25Z): xfail, at step 5
+# Recorded on aiohttp 3.14.5 (2026-12-07T04:30:01Z): xfail, at step 5
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=new"
 # Known divergence (expected-failures file): a double-quoted attribute value is unquoted (_apply_cookie_attributes calls _unquote), so Max-Age="60" is read as 60

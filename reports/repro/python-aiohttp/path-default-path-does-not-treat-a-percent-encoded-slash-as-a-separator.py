@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.1.4 step 3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.4
 #           RFC 6265bis-22 §5.6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 #
-# Recorded on aiohttp 3.14.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: ["a=b domain=example.com path=/a host-only same-site=Default session"]
 #   expected: [{"name":"a","path":"/"}]
 # Known divergence (expected-failures file): aiohttp path-matches and derives the default-path from yarl's percent-decoded URL.path, so %2F counts as a '/' and %7E as '~' (6265bis works on the request-target's octets)

@@ -6,7 +6,7 @@
 # Case:     cases/path/default-path.yaml:127 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.1.4 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.4
 #
-# Recorded on aiohttp 3.14.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: ["a=b domain=example.com path=/a/b host-only same-site=Default session"]
 #   expected: [{"name":"a","path":"/a%2Fb"}]
 # Known divergence (expected-failures file): aiohttp path-matches and derives the default-path from yarl's percent-decoded URL.path, so %2F counts as a '/' and %7E as '~' (6265bis works on the request-target's octets)

@@ -6,7 +6,7 @@
 # Case:     cases/path/path-attribute.yaml:67 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.6.4 step 1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.4
 #
-# Recorded on aiohttp 3.14.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: ["a=b domain=example.com path=/x host-only same-site=Default session"]
 #   expected: [{"name":"a","path":"/dir"}]
 # Known divergence (expected-failures file): an attribute value starting with '"' is unquoted by _apply_cookie_attributes, so Path="/x" becomes /x instead of falling back to the default-path

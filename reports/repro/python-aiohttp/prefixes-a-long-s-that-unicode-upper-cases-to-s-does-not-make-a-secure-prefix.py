@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.4
 #           RFC 6265bis-22 §5.7 step 20  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on aiohttp 3.14.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: (no Cookie header)
 #   expected: Cookie: "__ſecure-id=1"
 # Known divergence (expected-failures file): the name (with a space, or the non-ASCII long s ſ) does not match aiohttp's ASCII allowlist _COOKIE_NAME_RE, so parse_set_cookie_headers drops the field

@@ -8,7 +8,7 @@
 #           RFC 6265bis-22 §5.7 step 20  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 # Security: prefix-bypass: a __Secure-/__Host- cookie stored without its guarantees (§5.4, §5.7 steps 20-22)
 #
-# Recorded on aiohttp 3.14.5 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on aiohttp 3.14.5 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: Cookie: "__SeCuRe-SID=evil; __Secure-SID=12345"
 #   expected: Cookie: "__Secure-SID=12345"
 # Known divergence (expected-failures file): aiohttp implements no cookie prefixes (§5.4), so the non-Secure __SeCuRe-/__SECURE- cookie is stored too; and SimpleCookie.output() sorts the Cookie header by name

@@ -6,7 +6,7 @@
 # Case:     cases/secure/localhost.yaml:59 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.7 step 13  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on aiohttp 3.14.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on aiohttp 3.14.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=b"
 # Known divergence (expected-failures file): CookieJar() without treat_as_secure_origin sends Secure cookies only to https/wss URLs, and http://localhost or loopback addresses are not secure contexts (the IP ones are also refused as IP hosts)

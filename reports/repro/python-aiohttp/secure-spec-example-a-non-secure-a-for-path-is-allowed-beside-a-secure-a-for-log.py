@@ -6,7 +6,7 @@
 # Case:     cases/secure/leave-secure-alone.yaml:17 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.7 step 16  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on aiohttp 3.14.5 (2026-12-07T03:54:25Z): xfail, at step 4
+# Recorded on aiohttp 3.14.5 (2026-12-07T04:30:01Z): xfail, at step 4
 #   observed: Cookie: "a=secure"
 #   expected: Cookie: "a=secure; a=plain"
 # Known divergence (expected-failures file): aiohttp accepts Secure cookies from http and lets http responses overwrite or delete secure cookies (no §5.7 secure-origin checks); it only withholds Secure cookies from non-https/wss requests

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.6 step 1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 # Security: jar-desync: the jar parses Set-Cookie otherwise than servers and browsers (§5.6)
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: Cookie: "a=old; \x1b=new"
 #   expected: Cookie: "a=old"
 # Known divergence (expected-failures file): http.cookiejar never checks for control characters (§5.6 step 1): parse_ns_headers only splits on ';' and '=' and str.strip()s each piece, so the line is accepted and a=new (or the cookie with the control character in its name or value) replaces or joins a=old

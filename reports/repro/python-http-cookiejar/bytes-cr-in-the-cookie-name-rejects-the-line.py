@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.6 step 1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 # Security: jar-desync: the jar parses Set-Cookie otherwise than servers and browsers (§5.6)
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: Cookie: "a"
 #   expected: Cookie: "a=old"
 # Known divergence (expected-failures file): urllib never hands the jar this line whole: http.client's parse_headers splits the header block at the bare CR or LF, so the Set-Cookie field ends there (`a`, or `a=n`) and the rest is not a header field; http.cookiejar stores the truncated cookie (a value-less `a` is sent as `a`), which replaces a=old, where 6265bis rejects the line (§5.6 step 1)

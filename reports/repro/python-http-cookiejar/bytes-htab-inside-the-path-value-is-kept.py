@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.6 step 1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 #           RFC 6265bis-22 §5.6.4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.4
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: ["a=b domain=example.com path=/p%09q host-only same-site=Default session"]
 #   expected: [{"name":"a","path":"/p\tq"}]
 # Known divergence (expected-failures file): escape_path percent-encodes the Path attribute (HTAB becomes %09, '?' becomes %3F, '"' becomes %22), so the stored path differs from the attribute's octets

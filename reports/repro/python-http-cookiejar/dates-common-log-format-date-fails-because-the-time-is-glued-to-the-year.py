@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.1.1 step 1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 #           RFC 6265bis-22 §5.1.1 step 5  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=b"
 # Known divergence (expected-failures file): http2time parses this Expires (its loose regex takes it, and _timegm only checks day <= 31, hour <= 24, second <= 61, with calendar.timegm normalising e.g. 30 Feb to 2 Mar; a numeric zone offset is applied), so the cookie gets an expiry and is gone when 6265bis keeps it as a session cookie

@@ -6,7 +6,7 @@
 # Case:     cases/dates/years.yaml:75 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.1.1 step 3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: Cookie: "a=new"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): http2time reads a two-digit year within 50 years of the current year (70 and 0070 become 2070, 69 becomes 2069), and http.cookiejar has no 400-day cap (§5.5), so the cookie stays

@@ -6,7 +6,7 @@
 # Case:     cases/dates/fields-and-calendar.yaml:70 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.1.1 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T03:54:25Z): xfail, at step 5
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T04:30:01Z): xfail, at step 5
 #   observed: Cookie: "a=b"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): http2time cannot parse this Expires (it needs `DD Mon YYYY [HH:MM[:SS]] [zone]` in that order, a three-letter month, two-digit minutes/seconds, a known zone name, a year >= 1970), returns None, and the cookie is kept as a session cookie instead of expiring

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.5  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.5
 #           RFC 6265bis-22 §5.6.1 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.1
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: ["a=b domain=example.com path=/ host-only same-site=Default expires=2099-12-31T00:00:00Z"]
 #   expected: [{"expires":"2027-07-06T00:00:00Z","name":"a"}]
 # Known divergence (expected-failures file): http.cookiejar stores Expires or now + Max-Age as given: there is no 400-day lifetime cap (§5.5)

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.1.1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 #           RFC 6265bis-22 §5.6.1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.1
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "a="
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): http2time cannot parse 'Expires=1-jan-70 8:0:0' (its loose regex needs two-digit minutes and seconds; the year 70 would be read as 2070 anyway), returns None, and a= stays a session cookie instead of expiring at once

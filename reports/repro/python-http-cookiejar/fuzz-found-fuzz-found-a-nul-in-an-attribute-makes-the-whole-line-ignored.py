@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 # Security: jar-desync: the jar parses Set-Cookie otherwise than servers and browsers (§5.6)
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "d="
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): http.cookiejar never checks for control characters (§5.6 step 1): the NUL is a valueless attribute of its own, kept as an unknown (rest) attribute, so d= is stored

@@ -6,7 +6,7 @@
 # Case:     cases/fuzz-found/parse-037e24b6.yaml:5 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "d=\xc2"
 #   expected: Cookie: "d= "
 # Known divergence (expected-failures file): the adapter decodes the header as ISO-8859-1 (like http.client), so the UTF-8 NBSP is the two characters U+00C2 U+00A0; str.strip() removes the U+00A0 and the value is the lone octet 0xC2, which is sent instead of the NBSP

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 # Security: scope-leak: a cookie sent to a host outside its scope (§8.5, §5.8.3 step 3)
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: (no Cookie header)
 #   expected: Cookie: "a; b"
 # Known divergence (expected-failures file): nameless cookies: parse_ns_headers discards a Set-Cookie whose first pair has an empty name (`=b`), and treats `b` as a cookie *named* b with no value, so `=x` forms are never stored and `x`/`x=` are the same cookie (identity is the name)

@@ -8,7 +8,7 @@
 # Security: prefix-bypass: a __Secure-/__Host- cookie stored without its guarantees (§5.4, §5.7 steps 20-22)
 #           serialization-collision: a nameless cookie serialized as another one, e.g. =__Host-a=b (§5.7 step 22)
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: Cookie: "x; __Secure-a"
 #   expected: Cookie: "x"
 # Known divergence (expected-failures file): http.cookiejar implements no cookie name prefixes (§5.4): __Secure-/__Host- names are ordinary names

@@ -6,7 +6,7 @@
 # Case:     cases/nameless/prefix-lookalike-values.yaml:126 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.7 step 22  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: Cookie: "x"
 #   expected: Cookie: "__Http-a"
 # Known divergence (expected-failures file): nameless cookies: parse_ns_headers discards a Set-Cookie whose first pair has an empty name (`=b`), and treats `b` as a cookie *named* b with no value, so `=x` forms are never stored and `x`/`x=` are the same cookie (identity is the name)

@@ -6,7 +6,7 @@
 # Case:     cases/nameless/nameless-cookies.yaml:164 (cookie-conformance corpus)
 # Spec:     rfc6265 5.2
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "b"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): nameless cookies: parse_ns_headers discards a Set-Cookie whose first pair has an empty name (`=b`), and treats `b` as a cookie *named* b with no value, so `=x` forms are never stored and `x`/`x=` are the same cookie (identity is the name)

@@ -6,7 +6,7 @@
 # Case:     cases/ordering/identity.yaml:199 (cookie-conformance corpus)
 # Spec:     rfc6265 5.3 step 11
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "a=host; a=dom"
 #   expected: Cookie: "a=dom"
 # Known divergence (expected-failures file): http.cookiejar keeps a host-only cookie and a Domain cookie of one name apart (domain 'site.example' vs '.site.example'), RFC 6265's identity has no host-only flag

@@ -6,7 +6,7 @@
 # Case:     cases/parsing/attribute-syntax.yaml:207 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.6 step 7  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=b"
 # Known divergence (expected-failures file): `Version=1` turns the cookie into an RFC 2965 (version 1) cookie and DefaultCookiePolicy(rfc2965=False) refuses it (set_ok_version); 6265bis ignores Version

@@ -8,7 +8,7 @@
 #           RFC 6265bis-22 §5.7 step 12  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 # Security: cleartext-leak: a Secure cookie sent over http (§8.3, §5.8.3 step 3)
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "a=b"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): http.cookiejar stores `secure` from the attribute's value: `Secure=` gives the empty string, which is false, so the cookie is not secure

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.6.4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.4
 #           RFC 6265bis-22 §5.1.4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.4
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: ["a=b domain=example.com path=/a%3Fb host-only same-site=Default session"]
 #   expected: [{"name":"a","path":"/a?b"}]
 # Known divergence (expected-failures file): escape_path percent-encodes the Path attribute (HTAB becomes %09, '?' becomes %3F, '"' becomes %22), so the stored path differs from the attribute's octets

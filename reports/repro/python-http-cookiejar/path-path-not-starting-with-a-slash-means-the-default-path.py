@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.6.4 step 1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.4
 #           RFC 6265bis-22 §5.1.4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.4
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: ["a=b domain=example.com path=other host-only same-site=Default session"]
 #   expected: [{"name":"a","path":"/dir"}]
 # Known divergence (expected-failures file): a Path value that does not start with '/' is stored as given (no fallback to the default-path, §5.6.4; strict_ns_set_path is False), so the cookie's path is e.g. 'other' and matches no request

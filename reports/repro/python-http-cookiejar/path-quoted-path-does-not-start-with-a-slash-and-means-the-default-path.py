@@ -6,7 +6,7 @@
 # Case:     cases/path/path-attribute.yaml:67 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.6.4 step 1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.4
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: ["a=b domain=example.com path=%22/x%22 host-only same-site=Default session"]
 #   expected: [{"name":"a","path":"/dir"}]
 # Known divergence (expected-failures file): escape_path percent-encodes the Path attribute (HTAB becomes %09, '?' becomes %3F, '"' becomes %22), so the stored path differs from the attribute's octets

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.6.4 step 1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.4
 #           RFC 6265bis-22 §5.7 step 21.3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: (no Cookie header)
 #   expected: Cookie: "__Host-id=1"
 # Known divergence (expected-failures file): the Path `x` is stored verbatim (no fallback to the default-path, strict_ns_set_path is False), so the cookie matches no request path; http.cookiejar has no __Host- rule either

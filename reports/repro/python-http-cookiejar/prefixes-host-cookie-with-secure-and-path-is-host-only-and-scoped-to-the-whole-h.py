@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.7 step 21  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 # Security: scope-leak: a cookie sent to a host outside its scope (§8.5, §5.8.3 step 3)
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T03:54:25Z): xfail, at step 4
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T04:30:01Z): xfail, at step 4
 #   observed: Cookie: "__Host-id=1"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): http.cookiejar: host-only cookies are sent to subdomains (domain_specified=False still domain-matches under DefaultCookiePolicy's DomainLiberal strict_ns_domain)

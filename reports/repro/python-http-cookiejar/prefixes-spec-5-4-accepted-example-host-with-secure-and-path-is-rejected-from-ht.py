@@ -9,7 +9,7 @@
 #           RFC 6265bis-22 §5.7 step 13  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 # Security: secure-overwrite: an insecure origin sets or replaces a Secure cookie (§8.6, §5.7 steps 13, 16)
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "__Host-SID=12345"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): http.cookiejar: host-only cookies are sent to subdomains (domain_specified=False still domain-matches under DefaultCookiePolicy's DomainLiberal strict_ns_domain)

@@ -8,7 +8,7 @@
 #           RFC 6265bis-22 §5.7 step 21  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 # Security: prefix-bypass: a __Secure-/__Host- cookie stored without its guarantees (§5.4, §5.7 steps 20-22)
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "__Host-SID=12345"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): http.cookiejar implements no cookie name prefixes (§5.4): __Secure-/__Host- names are ordinary names

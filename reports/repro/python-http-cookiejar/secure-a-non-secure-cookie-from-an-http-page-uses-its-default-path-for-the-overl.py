@@ -9,7 +9,7 @@
 # Security: secure-overwrite: an insecure origin sets or replaces a Secure cookie (§8.6, §5.7 steps 13, 16)
 #           cleartext-leak: a Secure cookie sent over http (§8.3, §5.8.3 step 3)
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T03:54:25Z): xfail, at step 4
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T04:30:01Z): xfail, at step 4
 #   observed: Cookie: "a=evil; a=plain"
 #   expected: Cookie: "a=plain"
 # Known divergence (expected-failures file): http.cookiejar accepts Secure cookies from http and lets an http response overwrite or delete a secure cookie (no 'secure origin' rules of §5.7 steps 15-17); it only refuses to *send* Secure cookies to non-https/wss URLs

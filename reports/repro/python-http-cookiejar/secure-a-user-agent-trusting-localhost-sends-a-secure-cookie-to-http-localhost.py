@@ -6,7 +6,7 @@
 # Case:     cases/secure/localhost.yaml:43 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.8.3 step 3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=b"
 # Known divergence (expected-failures file): DefaultCookiePolicy.return_ok_secure sends Secure cookies only to https and wss (secure_protocols) URLs; http://localhost and loopback addresses are not treated as secure contexts

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.7 step 13  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 # Security: secure-overwrite: an insecure origin sets or replaces a Secure cookie (§8.6, §5.7 steps 13, 16)
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "a=b"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): http.cookiejar accepts Secure cookies from http and lets an http response overwrite or delete a secure cookie (no 'secure origin' rules of §5.7 steps 15-17); it only refuses to *send* Secure cookies to non-https/wss URLs

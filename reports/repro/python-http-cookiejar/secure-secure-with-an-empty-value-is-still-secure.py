@@ -6,7 +6,7 @@
 # Case:     cases/secure/secure-attribute.yaml:66 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.6.5  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.5
 #
-# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on http.cookiejar (CPython standard library) 3.11.7 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: ["a=b domain=example.com path=/ host-only same-site=Default session"]
 #   expected: [{"name":"a","secure":true}]
 # Known divergence (expected-failures file): http.cookiejar stores `secure` from the attribute's value: `Secure=` gives the empty string, which is false, so the cookie is not secure

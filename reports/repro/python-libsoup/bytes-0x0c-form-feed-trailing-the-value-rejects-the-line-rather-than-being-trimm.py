@@ -8,7 +8,7 @@
 #           RFC 6265bis-22 §5.6 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 # Security: jar-desync: the jar parses Set-Cookie otherwise than servers and browsers (§5.6)
 #
-# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: Cookie: "a=new"
 #   expected: Cookie: "a=old"
 # Known divergence (expected-failures file): libsoup never rejects a line for a control character: parse_one_cookie ends the name or value at the first octet below 0x20 (is_value_ender `ch < ' '`) and stops reading attributes there, so the truncated cookie (a nameless one when the name is cut before '=') is stored and replaces or joins a=old

@@ -6,7 +6,7 @@
 # Case:     cases/bytes/control-characters.yaml:248 (cookie-conformance corpus)
 # Spec:     rfc6265 5.2
 #
-# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "a=b"
 #   expected: Cookie: "a=b\x01c"
 # Known divergence (expected-failures file): libsoup never rejects a line for a control character: parse_one_cookie ends the name or value at the first octet below 0x20 (is_value_ender `ch < ' '`) and stops reading attributes there, so the truncated cookie (a nameless one when the name is cut before '=') is stored and replaces or joins a=old

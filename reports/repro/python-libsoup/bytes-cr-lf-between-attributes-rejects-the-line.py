@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.6 step 1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 # Security: jar-desync: the jar parses Set-Cookie otherwise than servers and browsers (§5.6)
 #
-# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: Cookie: "a=new"
 #   expected: Cookie: "a=old"
 # Known divergence (expected-failures file): the HTTP/1 parser delivers other bytes than the line: soup_headers_parse ends the field at LF (the rest is not a Set-Cookie field, or an obs-fold joined with one space), turns a CR inside the value into a space and trims a trailing CR, so the cookie it hands the jar (a=new, a=n, `a=n ew`, or a nameless `a`) is stored where 6265bis rejects the line (§5.6 step 1)

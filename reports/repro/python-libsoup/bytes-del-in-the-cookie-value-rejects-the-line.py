@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.6 step 1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 # Security: jar-desync: the jar parses Set-Cookie otherwise than servers and browsers (§5.6)
 #
-# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: Cookie: "a=new\x7f"
 #   expected: Cookie: "a=old"
 # Known divergence (expected-failures file): libsoup checks no control characters (§5.6 step 1) and DEL is not below 0x20 (is_attr_ender/is_value_ender test `ch < ' '` only), so the cookie with DEL in its name, value or attribute is stored

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 #           RFC 6265bis-22 §5.8.3 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 #
-# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "a="
 #   expected: Cookie: "a=☃"
 # Known divergence (expected-failures file): parse_one_cookie compares a signed char with ' ' (is_attr_ender/is_value_ender `ch < ' '`), so every octet >= 0x80 (UTF-8, Latin-1, and the EF BF BD that soup_headers_parse's g_utf8_make_valid substitutes for invalid UTF-8) ends the name or value there and no attribute after it is read: the non-ASCII part of the name or value is lost (a name cut before its '=' makes a nameless cookie of the text before it)

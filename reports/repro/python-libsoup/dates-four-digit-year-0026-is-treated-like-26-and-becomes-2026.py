@@ -6,7 +6,7 @@
 # Case:     cases/dates/years.yaml:65 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.1.1 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 #
-# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=b"
 # Known divergence (expected-failures file): soup_date_time_new_from_http_string keeps a four-digit year as written (0026 is the year 26) and then soup_date_time_is_past treats any year before 2020 as past, so the cookie is dropped on arrival

@@ -6,7 +6,7 @@
 # Case:     cases/dates/tokens.yaml:195 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.1.1 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 #
-# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T03:54:25Z): xfail, at step 5
+# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T04:30:01Z): xfail, at step 5
 #   observed: Cookie: "a=b"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): soup_date_time_new_from_http_string is no RFC 6265 date parser: it accepts only day, month, year, time in that order (or asctime's month day time year), separated by spaces or '-', so this date is no date to it and the cookie stays a session cookie that never expires

@@ -6,7 +6,7 @@
 # Case:     cases/dates/years.yaml:36 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.1.1 step 3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 #
-# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=b"
 # Known divergence (expected-failures file): soup_date_time_is_past returns TRUE for any date whose year is before 2020, whatever the current time (an "optimization"), so a cookie expiring before 2020 is refused (or deletes the old one) even when the clock says that date is still in the future

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.1.1 step 5  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 #           RFC 6265bis-22 §5.6.1 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.1
 #
-# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=new"
 # Known divergence (expected-failures file): libsoup has no lower bound on the year (§5.1.1 step 5: years below 1601 make the date fail): 1600 is parsed, and soup_date_time_is_past takes any year before 2020 as past, so a=new is an expired cookie that deletes a=old

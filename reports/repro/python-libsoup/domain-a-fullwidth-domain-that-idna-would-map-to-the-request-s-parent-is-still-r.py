@@ -6,7 +6,7 @@
 # Case:     cases/domain/idn.yaml:81 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.7 step 8  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "a=b"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): libsoup does no IDNA on the Domain value: the non-ASCII octets end the attribute value (signed `ch < ' '`) and the attribute loop stops, so the cookie is host-only (a fullwidth Domain leaves `a=b` stored for www.example.com and later attributes are not read)

@@ -8,7 +8,7 @@
 #           RFC 6265bis-22 §5.1.3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.3
 #           RFC 6265bis-22 §5.7 step 10  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=b"
 # Known divergence (expected-failures file): soup_cookie_domain_matches uses soup_host_matches_host, whose suffix test (g_str_has_suffix) is case-sensitive, and neither the Domain value nor the request host is lower-cased: `.EXAMPLE.COM` does not domain-match www.example.com (or example.com WWW.EXAMPLE.COM), so the cookie is dropped

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.8.3 step 3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 #           RFC 6265bis-22 §5.8.3 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 #
-# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "z=3; y=2; x=1"
 #   expected: Cookie: "x=1; y=2; z=3"
 # Known divergence (expected-failures file): libsoup orders by path length and then by a creation serial it looks up by cookie pointer, but get_cookies hands the sort copies, which have no serial, so cookies of equal path come in domain-lookup order (the host's own buckets first, then each parent domain) instead of creation order

@@ -8,7 +8,7 @@
 #           RFC 6265bis-22 §5.7 step 9  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 # Security: scope-leak: a cookie sent to a host outside its scope (§8.5, §5.8.3 step 3)
 #
-# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=b"
 # Known divergence (expected-failures file): soup_cookie_jar_add_cookie_full refuses any cookie whose domain is a public suffix (soup_tld_domain_is_public_suffix, libpsl) even when the request host is that suffix itself and even without a Domain attribute, where 6265bis makes it host-only and accepts it

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.7 step 9  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 # Security: scope-leak: a cookie sent to a host outside its scope (§8.5, §5.8.3 step 3)
 #
-# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: []
 #   expected: [{"domain":"localhost","host_only":true,"name":"a"}]
 # Known divergence (expected-failures file): parse_one_cookie drops the whole cookie when the Domain value has no dot after its first character (`.`, localhost, example, m, COM), instead of making it host-only

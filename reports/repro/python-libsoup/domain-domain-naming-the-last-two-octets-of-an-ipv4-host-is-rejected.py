@@ -8,7 +8,7 @@
 #           RFC 6265bis-22 §5.7 step 10  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 # Security: fixation: a cookie planted for a domain the setter does not domain-match (§8.4, §5.7 step 10)
 #
-# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "a=b"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): soup_cookie_domain_matches suffix-matches an IP-address host like a name: Domain=0.2.1 / 2.1 becomes `.0.2.1` / `.2.1`, which 192.0.2.1 ends with, so the cookie is accepted (as a domain cookie) where 6265bis requires an IP host to match exactly

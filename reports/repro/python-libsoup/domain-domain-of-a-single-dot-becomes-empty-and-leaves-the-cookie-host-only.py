@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.6.3 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.3
 #           RFC 6265bis-22 §5.7 step 10  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: []
 #   expected: [{"domain":"www.example.com","host_only":true,"name":"a"}]
 # Known divergence (expected-failures file): parse_one_cookie drops the whole cookie when the Domain value has no dot after its first character (`.`, localhost, example, m, COM), instead of making it host-only

@@ -7,7 +7,7 @@
 # Spec:     rfc6265 5.2.3
 #           rfc6265 5.3 step 4
 #
-# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=b"
 # Known divergence (expected-failures file): a later empty Domain= sets no domain (parse_one_cookie frees an empty value) and replaces the earlier Domain=example.com, so the cookie is host-only for www.example.com and is not sent to example.com

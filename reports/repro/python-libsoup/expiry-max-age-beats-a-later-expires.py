@@ -6,7 +6,7 @@
 # Case:     cases/expiry/countdown.yaml:64 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.7 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: Cookie: "a=b"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): parse_one_cookie sets the expiry from each Max-Age and each Expires in line order, so the last one wins: Max-Age has no precedence over a later Expires, and a later unparseable Expires sets no expiry (a session cookie) instead of leaving the earlier one

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.5  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.5
 #           RFC 6265bis-22 §5.6.1 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.1
 #
-# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: ["a=b domain=example.com path=/ host-only same-site=Default expires=2099-12-31T00:00:00Z"]
 #   expected: [{"expires":"2027-07-06T00:00:00Z","name":"a"}]
 # Known divergence (expected-failures file): libsoup caps no lifetime at 400 days (§5.6.1/§5.6.2): the expiry is now + Max-Age or the Expires date as given

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.1.1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 #           RFC 6265bis-22 §5.6.1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.1
 #
-# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "a="
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): soup_date_time_new_from_http_string refuses a date that starts with a digit and contains none of the upper-case letters JFMASOND (its ISO 8601 guard), so `1-jan-70` is no date and the cookie stays a session cookie

@@ -8,7 +8,7 @@
 #           RFC 6265bis-22 §5.7 step 11  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #           RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: Cookie: "a="
 #   expected: Cookie: "a=x"
 # Known divergence (expected-failures file): libsoup has no 1024-octet limit on attribute values (§5.6): the long value is used as written (a long Path becomes the cookie path, a long Domain fails the domain match and drops the cookie, a long Max-Age or Expires is read, Secure with a value still sets Secure) instead of being ignored

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.6 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 #           RFC 6265bis-22 §5.7 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=b"
 # Known divergence (expected-failures file): no 1024-octet limit: the 1025-octet Max-Age value is read by strtol (a number), which replaces Max-Age=60 and expires the cookie

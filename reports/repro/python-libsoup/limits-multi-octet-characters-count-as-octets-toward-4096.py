@@ -6,7 +6,7 @@
 # Case:     cases/limits/name-value-size.yaml:64 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.6 step 5  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 #
-# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "a="
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): libsoup has no 4096-octet limit (§5.7 step 1), and the value ends at the first octet >= 0x80 (signed `ch < ' '`), so the snowmen are cut off and `a=` is stored

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 # Security: scope-leak: a cookie sent to a host outside its scope (§8.5, §5.8.3 step 3)
 #
-# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "b; a"
 #   expected: Cookie: "a; b"
 # Known divergence (expected-failures file): libsoup orders by path length and then by a creation serial it looks up by cookie pointer, but get_cookies hands the sort copies, which have no serial, so cookies of equal path come in domain-lookup order (the host's own buckets first, then each parent domain) instead of creation order

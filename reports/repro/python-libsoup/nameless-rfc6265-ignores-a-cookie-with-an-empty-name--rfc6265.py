@@ -6,7 +6,7 @@
 # Case:     cases/nameless/nameless-cookies.yaml:173 (cookie-conformance corpus)
 # Spec:     rfc6265 5.2
 #
-# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "b"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): libsoup stores nameless cookies under every profile (a line without '=' is a cookie named "" with that value); RFC 6265 §5.2 ignores them

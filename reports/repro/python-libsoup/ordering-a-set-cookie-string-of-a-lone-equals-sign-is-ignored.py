@@ -6,7 +6,7 @@
 # Case:     cases/ordering/serialization.yaml:39 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.7 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: ""
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): parse_one_cookie stores a cookie with an empty name and empty value (it rejects no empty pair), replacing the nameless cookie `x` (same name "" and path); serialize_cookie writes nothing for it, but the cookie list is not empty, so msg_starting_cb sets an empty `Cookie:` header

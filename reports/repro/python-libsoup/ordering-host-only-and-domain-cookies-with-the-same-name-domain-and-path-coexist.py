@@ -9,7 +9,7 @@
 # Security: tossing: a sibling subdomain's cookie shadows or precedes the host's own (§8.6, §5.8.3 step 4)
 #           scope-leak: a cookie sent to a host outside its scope (§8.5, §5.8.3 step 3)
 #
-# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "a=dom; a=host"
 #   expected: Cookie: "a=host; a=dom"
 # Known divergence (expected-failures file): libsoup orders by path length and then by a creation serial it looks up by cookie pointer, but get_cookies hands the sort copies, which have no serial, so cookies of equal path come in domain-lookup order (the host's own buckets first, then each parent domain) instead of creation order

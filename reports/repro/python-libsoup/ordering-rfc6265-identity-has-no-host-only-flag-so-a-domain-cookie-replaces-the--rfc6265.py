@@ -6,7 +6,7 @@
 # Case:     cases/ordering/identity.yaml:199 (cookie-conformance corpus)
 # Spec:     rfc6265 5.3 step 11
 #
-# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "a=dom; a=host"
 #   expected: Cookie: "a=dom"
 # Known divergence (expected-failures file): libsoup keys a cookie by its stored domain, which keeps the leading dot of a domain cookie, so the Domain cookie does not replace the host-only one of the same name and path under RFC 6265 either

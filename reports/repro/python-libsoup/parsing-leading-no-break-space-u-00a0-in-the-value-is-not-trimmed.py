@@ -6,7 +6,7 @@
 # Case:     cases/parsing/whitespace-trimming.yaml:71 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.6 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 #
-# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "a="
 #   expected: Cookie: "a= b"
 # Known divergence (expected-failures file): a non-ASCII space (NBSP C2 A0, U+2000 E2 80 80, U+3000, the BOM EF BB BF) starts with an octet >= 0x80, which parse_one_cookie takes as an ender (signed `ch < ' '`): the name or value is cut there and no attribute after it is read

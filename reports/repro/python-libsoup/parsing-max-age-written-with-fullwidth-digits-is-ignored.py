@@ -6,7 +6,7 @@
 # Case:     cases/parsing/max-age.yaml:195 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.6.2 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.2
 #
-# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=new"
 # Known divergence (expected-failures file): the fullwidth digits start with octet 0xEF, which ends the value (signed `ch < ' '`), so the Max-Age value is empty; strtol reads an empty string as 0 with nothing left over, so Max-Age=0 deletes a=old and a=new is not stored

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.4
 #           RFC 6265bis-22 §5.7 step 21  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "__Ho"
 #   expected: Cookie: "__Hoſt-id=1"
 # Known divergence (expected-failures file): the long s (U+017F, C5 BF) ends the name at its first octet (signed `ch < ' '`), so the name is cut to `__` / `__Ho` and the rest is lost; the octets never reach the jar

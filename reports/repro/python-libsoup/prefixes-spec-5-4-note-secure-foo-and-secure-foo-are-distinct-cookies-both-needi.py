@@ -9,7 +9,7 @@
 #           RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 # Security: prefix-bypass: a __Secure-/__Host- cookie stored without its guarantees (§5.4, §5.7 steps 20-22)
 #
-# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T03:54:25Z): xfail, at step 4
+# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T04:30:01Z): xfail, at step 4
 #   observed: Cookie: "__Secure-foo=bar; __secure-foo=baz; __SECURE-foo=qux"
 #   expected: Cookie: "__Secure-foo=bar; __secure-foo=baz"
 # Known divergence (expected-failures file): libsoup 3.2 implements no cookie name prefixes (§5.4, §5.7 steps 20-22): the __Secure-/__Host- cookie is stored like any other

@@ -9,7 +9,7 @@
 #           RFC 6265bis-22 §5.8.3 step 3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 # Security: samesite-bypass: a SameSite cookie sent on, or set from, a cross-site request (§8.8, §5.7 step 18)
 #
-# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "s=1; n=2"
 #   expected: Cookie: "n=2"
 # Known divergence (expected-failures file): with no site for cookies (NULL: the opaque case), cookie_is_valid_for_same_site_policy compares the request host with the first party's (top-level) host instead, so a request from a cross-site frame to the top-level's own host counts as same-site and gets the Strict cookie

@@ -8,7 +8,7 @@
 #           RFC 6265bis-22 §5.7 step 18  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 # Security: samesite-bypass: a SameSite cookie sent on, or set from, a cross-site request (§8.8, §5.7 step 18)
 #
-# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "a=b"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): libsoup applies no SameSite check when storing (§5.7 step 18): add_cookie_full stores a Strict, Lax or default cookie from a cross-site response (the first party only matters for the NO_THIRD_PARTY accept policies)

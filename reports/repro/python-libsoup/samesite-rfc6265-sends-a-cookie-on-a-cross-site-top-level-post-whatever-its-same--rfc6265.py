@@ -6,7 +6,7 @@
 # Case:     cases/samesite/rfc6265-profile.yaml:29 (cookie-conformance corpus)
 # Spec:     rfc6265 5.4
 #
-# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: (no Cookie header)
 #   expected: Cookie: "l=1; s=2"
 # Known divergence (expected-failures file): libsoup enforces SameSite whatever the profile (the adapter configures nothing per profile): the Strict/Lax cookie is withheld from the cross-site request, which RFC 6265 does not know

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.2
 # Security: samesite-bypass: a SameSite cookie sent on, or set from, a cross-site request (§8.8, §5.7 step 18)
 #
-# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=b"
 # Known divergence (expected-failures file): cookie_is_valid_for_same_site_policy decides same-site by comparing the site-for-cookies host with the request host (soup_host_matches_host: equal, ignoring case), not registrable domains (§5.2): different hosts of one site are cross-site, so the Strict (and Lax) cookies are withheld

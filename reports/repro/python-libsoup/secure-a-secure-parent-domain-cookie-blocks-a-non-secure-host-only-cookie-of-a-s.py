@@ -9,7 +9,7 @@
 # Security: secure-overwrite: an insecure origin sets or replaces a Secure cookie (§8.6, §5.7 steps 13, 16)
 #           cleartext-leak: a Secure cookie sent over http (§8.3, §5.8.3 step 3)
 #
-# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: Cookie: "a=evil"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): add_cookie_full refuses an insecure overwrite only of a secure cookie with the same name, stored domain and path: the §5.7 step 19 rule (a secure cookie whose domain domain-matches either way and whose path path-matches) is not implemented, so the non-secure cookie is stored

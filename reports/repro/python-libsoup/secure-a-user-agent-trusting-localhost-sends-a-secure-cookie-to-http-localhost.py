@@ -6,7 +6,7 @@
 # Case:     cases/secure/localhost.yaml:43 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.8.3 step 3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 #
-# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=b"
 # Known divergence (expected-failures file): libsoup trusts no localhost: soup_uri_is_https is true only for https and wss, so a Secure cookie from http://localhost (or 127.0.0.1, [::1]) is refused and one is never sent there

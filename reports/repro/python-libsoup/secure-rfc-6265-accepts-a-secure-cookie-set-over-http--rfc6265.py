@@ -7,7 +7,7 @@
 # Spec:     rfc6265 5.3
 # Security: cleartext-leak: a Secure cookie sent over http (§8.3, §5.8.3 step 3)
 #
-# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=b"
 # Known divergence (expected-failures file): add_cookie_full refuses a Secure cookie from http, and an http overwrite of a secure cookie, under every profile (the adapter configures nothing per profile); RFC 6265 allows both

@@ -6,7 +6,7 @@
 # Case:     cases/secure/leave-secure-alone.yaml:200 (cookie-conformance corpus)
 # Spec:     rfc6265 5.3 step 11
 #
-# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on libsoup (SoupCookieJar) 3.2.3 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: Cookie: "a=secure"
 #   expected: Cookie: "a=evil"
 # Known divergence (expected-failures file): add_cookie_full refuses a Secure cookie from http, and an http overwrite of a secure cookie, under every profile (the adapter configures nothing per profile); RFC 6265 allows both

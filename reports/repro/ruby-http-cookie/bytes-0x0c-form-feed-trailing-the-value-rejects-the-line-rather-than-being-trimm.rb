@@ -10,7 +10,7 @@
 #           RFC 6265bis-22 §5.6 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 # Security: jar-desync: the jar parses Set-Cookie otherwise than servers and browsers (§5.6)
 #
-# Recorded on http-cookie (HTTP::CookieJar, as mechanize uses it) 1.0.5 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on http-cookie (HTTP::CookieJar, as mechanize uses it) 1.0.5 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: Cookie: "a=new"
 #   expected: Cookie: "a=old"
 # Known divergence (expected-failures file): mechanize never hands the jar the control character: Net::HTTP's each_response_header strips trailing whitespace and NULs from the field (sub(/\s+\z/, '') and String#strip: NUL, FF, CR), ends the line at a bare LF and joins a CR LF + space continuation with one space, so the rest is an ordinary cookie that is stored (a=new replaces a=old)

@@ -9,7 +9,7 @@
 # Spec:     RFC 6265bis-22 §5.6 step 1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 # Security: jar-desync: the jar parses Set-Cookie otherwise than servers and browsers (§5.6)
 #
-# Recorded on http-cookie (HTTP::CookieJar, as mechanize uses it) 1.0.5 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on http-cookie (HTTP::CookieJar, as mechanize uses it) 1.0.5 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: Cookie: "a=new"
 #   expected: Cookie: "a=old"
 # Known divergence (expected-failures file): http-cookie checks control characters only in the name (name= rejects [\x00-\x20\x7F,;\\"=]) and value (value= rejects [\x00-\x1F\x7F]); a CTL in an attribute name or value is never looked at (unknown attributes are dropped, parse_cookie_date splits around it), so the line is accepted and a=new replaces a=old

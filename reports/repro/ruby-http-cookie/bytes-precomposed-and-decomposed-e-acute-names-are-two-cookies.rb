@@ -9,7 +9,7 @@
 # Spec:     RFC 6265bis-22 §5.6 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 #           RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on http-cookie (HTTP::CookieJar, as mechanize uses it) 1.0.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on http-cookie (HTTP::CookieJar, as mechanize uses it) 1.0.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "é=2; é=1"
 #   expected: Cookie: "é=1; é=2"
 # Known divergence (expected-failures file): HTTP::CookieJar#cookies sorts with HTTP::Cookie#<=>, which compares the name first (byte order), then path length, then created_at; mechanize's request_cookies joins that list, so the right cookies come in name order instead of by path length and creation-time (§5.8.3 step 4, a SHOULD)

@@ -9,7 +9,7 @@
 # Spec:     RFC 6265bis-22 §5.1.1 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 #           RFC 6265bis-22 §5.1.1 step 5  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 #
-# Recorded on http-cookie (HTTP::CookieJar, as mechanize uses it) 1.0.5 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on http-cookie (HTTP::CookieJar, as mechanize uses it) 1.0.5 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=b"
 # Known divergence (expected-failures file): Scanner#parse_cookie_date accepts hh:mm and takes 0 seconds (it only logs `Time lacks the second part`), so Expires=15 Jan 2026 12:00 GMT is a valid date and the cookie expires, where 6265bis's time production needs seconds and keeps a session cookie

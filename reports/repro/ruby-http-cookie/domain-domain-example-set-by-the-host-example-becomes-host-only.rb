@@ -9,7 +9,7 @@
 # Spec:     RFC 6265bis-22 §5.7 step 9  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 # Security: scope-leak: a cookie sent to a host outside its scope (§8.5, §5.8.3 step 3)
 #
-# Recorded on http-cookie (HTTP::CookieJar, as mechanize uses it) 1.0.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on http-cookie (HTTP::CookieJar, as mechanize uses it) 1.0.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: ["a=b domain=example path=/ same-site=Default session"]
 #   expected: [{"domain":"example","host_only":true,"name":"a"}]
 # Known divergence (expected-failures file): DomainName.new('localhost'/'example').domain is the label itself (it is not on the public suffix list), so HTTP::Cookie#domain= keeps for_domain = true and the cookie is stored as a domain cookie (host_only false), where 6265bis makes it host-only

@@ -9,7 +9,7 @@
 # Spec:     RFC 6265bis-22 §5.1.3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.3
 #           RFC 6265bis-22 §5.7 step 10  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on http-cookie (HTTP::CookieJar, as mechanize uses it) 1.0.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on http-cookie (HTTP::CookieJar, as mechanize uses it) 1.0.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: ["a=b domain=192.0.2.1 path=/ host-only same-site=Default session"]
 #   expected: [{"domain":"192.0.2.1","host_only":false,"name":"a"}]
 # Known divergence (expected-failures file): DomainName.new('192.0.2.1').domain is nil (IP address), so HTTP::Cookie#domain= sets for_domain = false and the cookie is stored host-only, where 6265bis keeps a Domain equal to the IP host as a domain cookie

@@ -11,7 +11,7 @@
 #           RFC 6265bis-22 §5.7 step 10  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 # Security: fixation: a cookie planted for a domain the setter does not domain-match (§8.4, §5.7 step 10)
 #
-# Recorded on http-cookie (HTTP::CookieJar, as mechanize uses it) 1.0.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on http-cookie (HTTP::CookieJar, as mechanize uses it) 1.0.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "a=b"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): the Domain value is cleaned before it is checked: HTTP::Cookie#domain= strips a `:<digits>` port, DomainName.new drops the trailing dot, and Scanner#scan_value unquotes "example.com", so the cookie is stored for example.com and sent

@@ -11,7 +11,7 @@
 #           RFC 6265bis-22 §5.7 step 10  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 # Security: fixation: a cookie planted for a domain the setter does not domain-match (§8.4, §5.7 step 10)
 #
-# Recorded on http-cookie (HTTP::CookieJar, as mechanize uses it) 1.0.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on http-cookie (HTTP::CookieJar, as mechanize uses it) 1.0.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "a=b"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): DomainName.new raises for this Domain value (ArgumentError: invalid byte sequence in UTF-8, or `domain name must not start with a dot` for ..example.com); HTTP::Cookie.parse rescues the error per attribute after setting for_domain = true, so the cookie is kept as a domain cookie for the request host instead of being rejected

@@ -9,7 +9,7 @@
 # Spec:     RFC 6265bis-22 §5.5  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.5
 #           RFC 6265bis-22 §5.6.2 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.2
 #
-# Recorded on http-cookie (HTTP::CookieJar, as mechanize uses it) 1.0.5 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on http-cookie (HTTP::CookieJar, as mechanize uses it) 1.0.5 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: ["a=b domain=example.com path=/ host-only same-site=Default expires=2029-06-11T09:46:39Z"]
 #   expected: [{"expires":"2027-05-16T00:00:00Z","name":"a"}]
 # Known divergence (expected-failures file): http-cookie has no 400-day limit (§5.6.1/§5.6.2): Max-Age is kept as given (a Ruby Integer, so even beyond 64 bits) and Expires as parsed, so the cookie outlives the capped expiry

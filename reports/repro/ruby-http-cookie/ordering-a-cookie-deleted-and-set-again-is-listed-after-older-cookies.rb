@@ -10,7 +10,7 @@
 #           RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #           RFC 6265bis-22 §5.8.3 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 #
-# Recorded on http-cookie (HTTP::CookieJar, as mechanize uses it) 1.0.5 (2026-12-07T03:54:25Z): xfail, at step 5
+# Recorded on http-cookie (HTTP::CookieJar, as mechanize uses it) 1.0.5 (2026-12-07T04:30:01Z): xfail, at step 5
 #   observed: Cookie: "a=3; b=2"
 #   expected: Cookie: "b=2; a=3"
 # Known divergence (expected-failures file): HTTP::CookieJar#cookies sorts with HTTP::Cookie#<=>, which compares the name first (byte order), then path length, then created_at; mechanize's request_cookies joins that list, so the right cookies come in name order instead of by path length and creation-time (§5.8.3 step 4, a SHOULD)

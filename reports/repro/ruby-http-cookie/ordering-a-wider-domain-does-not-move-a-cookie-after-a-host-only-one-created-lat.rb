@@ -9,7 +9,7 @@
 # Spec:     RFC 6265bis-22 §5.8.3 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 # Security: tossing: a sibling subdomain's cookie shadows or precedes the host's own (§8.6, §5.8.3 step 4)
 #
-# Recorded on http-cookie (HTTP::CookieJar, as mechanize uses it) 1.0.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on http-cookie (HTTP::CookieJar, as mechanize uses it) 1.0.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "narrow=2; wide=1"
 #   expected: Cookie: "wide=1; narrow=2"
 # Known divergence (expected-failures file): HTTP::CookieJar#cookies sorts with HTTP::Cookie#<=>, which compares the name first (byte order), then path length, then created_at; mechanize's request_cookies joins that list, so the right cookies come in name order instead of by path length and creation-time (§5.8.3 step 4, a SHOULD)

@@ -10,7 +10,7 @@
 #           RFC 6265bis-22 §5.7 step 11  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #           RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on http-cookie (HTTP::CookieJar, as mechanize uses it) 1.0.5 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on http-cookie (HTTP::CookieJar, as mechanize uses it) 1.0.5 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: Cookie: "a=1; a=2"
 #   expected: Cookie: "a=2"
 # Known divergence (expected-failures file): HTTP::Cookie#origin= sets the default path to (origin + './').path, the request path's directory WITH its trailing slash (/a/b -> /a/, /a/ -> /a/, //a -> //), where §5.1.4 drops the last slash (/a); an empty or non-/ Path falls back to that value

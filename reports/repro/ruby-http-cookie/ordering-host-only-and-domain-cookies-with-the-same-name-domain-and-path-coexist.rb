@@ -11,7 +11,7 @@
 # Security: tossing: a sibling subdomain's cookie shadows or precedes the host's own (§8.6, §5.8.3 step 4)
 #           scope-leak: a cookie sent to a host outside its scope (§8.5, §5.8.3 step 3)
 #
-# Recorded on http-cookie (HTTP::CookieJar, as mechanize uses it) 1.0.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on http-cookie (HTTP::CookieJar, as mechanize uses it) 1.0.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "a=dom"
 #   expected: Cookie: "a=host; a=dom"
 # Known divergence (expected-failures file): HashStore keys cookies by domain, path and name only (@jar[domain][path][name]), not by the host-only flag, so the later of a host-only and a Domain cookie with the same name, domain and path replaces the other (and deleting one deletes both)

@@ -10,7 +10,7 @@
 #           RFC 6265bis-22 §5.6 step 3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 # Security: jar-desync: the jar parses Set-Cookie otherwise than servers and browsers (§5.6)
 #
-# Recorded on http-cookie (HTTP::CookieJar, as mechanize uses it) 1.0.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on http-cookie (HTTP::CookieJar, as mechanize uses it) 1.0.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "a=b; c=d"
 #   expected: Cookie: "a=b, c=d"
 # Known divergence (expected-failures file): Scanner#scan_set_cookie treats a comma followed by [WSP]name= (RE_COOKIE_COMMA) as the end of the cookie, so `a=b, c=d` is two cookies a=b and c=d (and `x(),/:?@[]{}x=1` is the valueless `x()`, dropped, then `/:?@[]{}x=1`)

@@ -10,7 +10,7 @@
 #           RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 # Security: jar-desync: the jar parses Set-Cookie otherwise than servers and browsers (§5.6)
 #
-# Recorded on http-cookie (HTTP::CookieJar, as mechanize uses it) 1.0.5 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on http-cookie (HTTP::CookieJar, as mechanize uses it) 1.0.5 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: Cookie: "a=c"
 #   expected: Cookie: "\"a\"=b; a=c"
 # Known divergence (expected-failures file): Scanner::RE_NAME is [^,;\\"=]*, so the name ends at the first double quote: `"a"=b` scans as an empty name without '=' and is no cookie at all; only a=c is stored

@@ -9,7 +9,7 @@
 # Spec:     RFC 6265bis-22 §5.6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 #           RFC 6265bis-22 §5.6 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 #
-# Recorded on http-cookie (HTTP::CookieJar, as mechanize uses it) 1.0.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on http-cookie (HTTP::CookieJar, as mechanize uses it) 1.0.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "a=\"b  c\""
 #   expected: Cookie: "a=b  c"
 # Known divergence (expected-failures file): HTTP::Cookie#cookie_value sends Scanner.quote(value), which wraps any value containing [\x00-\x20\x7F",;\\] in double quotes; the value also keeps leading whitespace (scan_value only rstrips), so `  a  =  b  ` is sent as a="  b"

@@ -8,7 +8,7 @@
 # Case:     cases/parsing/whitespace-trimming.yaml:18 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.6 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 #
-# Recorded on http-cookie (HTTP::CookieJar, as mechanize uses it) 1.0.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on http-cookie (HTTP::CookieJar, as mechanize uses it) 1.0.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=b"
 # Known divergence (expected-failures file): HTTP::Cookie#value= raises for any byte in [\x00-\x1F\x7F] (HTAB included) and HTTP::Cookie.parse drops the cookie (`Invalid name or value`); around a name the HTAB is rstripped, but the value keeps a leading one, so nothing is stored

@@ -10,7 +10,7 @@
 #           RFC 6265bis-22 §5.6 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 # Security: jar-desync: the jar parses Set-Cookie otherwise than servers and browsers (§5.6)
 #
-# Recorded on http-cookie (HTTP::CookieJar, as mechanize uses it) 1.0.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on http-cookie (HTTP::CookieJar, as mechanize uses it) 1.0.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "a=\"x y,\\\\z\""
 #   expected: Cookie: "a=x \"y\",\\z"
 # Known divergence (expected-failures file): Scanner#scan_value treats a double-quoted string as a quoted-string: the quotes are removed (a="b" is b, Path="/x" is /x, Max-Age="60" is 60) and a ';' inside them belongs to the value; HTTP::Cookie#cookie_value quotes and backslash-escapes the value again when it holds a space, '"', ',', ';' or '\\'

@@ -9,7 +9,7 @@
 # Spec:     RFC 6265bis-22 §5.1.4 step 1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.4
 #           RFC 6265bis-22 §5.1.4 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.4
 #
-# Recorded on http-cookie (HTTP::CookieJar, as mechanize uses it) 1.0.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on http-cookie (HTTP::CookieJar, as mechanize uses it) 1.0.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: ["a=b domain=example.com path=/a/ host-only same-site=Default session"]
 #   expected: [{"name":"a","path":"/a"}]
 # Known divergence (expected-failures file): HTTP::Cookie#origin= sets the default path to (origin + './').path, the request path's directory WITH its trailing slash (/a/b -> /a/, /a/ -> /a/, //a -> //), where §5.1.4 drops the last slash (/a); an empty or non-/ Path falls back to that value

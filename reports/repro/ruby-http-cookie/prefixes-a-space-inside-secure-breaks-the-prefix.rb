@@ -8,7 +8,7 @@
 # Case:     cases/prefixes/not-a-prefix.yaml:40 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.7 step 20  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on http-cookie (HTTP::CookieJar, as mechanize uses it) 1.0.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on http-cookie (HTTP::CookieJar, as mechanize uses it) 1.0.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: (no Cookie header)
 #   expected: Cookie: "__Secure -id=1"
 # Known divergence (expected-failures file): HTTP::Cookie#name= raises `invalid cookie name` for a name containing any of [\x00-\x20\x7F,;\\"=] (inner space or HTAB here), and HTTP::Cookie.parse drops the cookie

@@ -10,7 +10,7 @@
 #           RFC 6265bis-22 §5.7 step 7  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #           RFC 6265bis-22 §5.7 step 21.2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on http-cookie (HTTP::CookieJar, as mechanize uses it) 1.0.5 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on http-cookie (HTTP::CookieJar, as mechanize uses it) 1.0.5 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: (no Cookie header)
 #   expected: Cookie: "__Host-id=1"
 # Known divergence (expected-failures file): http-cookie has no 1024-octet limit on attribute values: the over-long Path/Domain/Max-Age/Expires/Secure value is used like any other (the Path becomes the cookie path, the Domain fails the domain-match and rejects the cookie, the last Max-Age or Expires applies, Secure=<long> is Secure)

@@ -10,7 +10,7 @@
 # Security: secure-overwrite: an insecure origin sets or replaces a Secure cookie (§8.6, §5.7 steps 13, 16)
 #           cleartext-leak: a Secure cookie sent over http (§8.3, §5.8.3 step 3)
 #
-# Recorded on http-cookie (HTTP::CookieJar, as mechanize uses it) 1.0.5 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on http-cookie (HTTP::CookieJar, as mechanize uses it) 1.0.5 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: Cookie: "a=evil"
 #   expected: Cookie: "a=secure"
 # Known divergence (expected-failures file): http-cookie has no §5.7 step 14 check: a non-secure cookie set from http: replaces or sits beside a secure cookie of the same name whose domain and path match

@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.7 step 9  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: scope-leak: a cookie sent to a host outside its scope (§8.5, §5.8.3 step 3)
 //
-// Recorded on cookie_store 0.22.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on cookie_store 0.22.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: ["a=b domain=localhost path=/ same-site=Default session"]
 //   expected: [{"domain":"localhost","host_only":true,"name":"a"}]
 // Known divergence (expected-failures file): cookie_store does not see `localhost` as a public suffix (implicit `*` rule), so the cookie keeps Domain=localhost as a domain cookie and reaches app.localhost

@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.1.1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 //           RFC 6265bis-22 §5.6.1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.1
 //
-// Recorded on cookie_store 0.22.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on cookie_store 0.22.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: Cookie: "n="
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): the cookie crate cannot read 'Expires=1 Jan 70 2:0:0' (its fixed formats need two-digit day and time fields and a GMT zone), ignores it, and n= is stored as a session cookie instead of expiring at once

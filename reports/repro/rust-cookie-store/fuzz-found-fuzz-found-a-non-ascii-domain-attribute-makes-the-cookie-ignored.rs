@@ -5,7 +5,7 @@
 // Case:     cases/fuzz-found/jar-056c4559.yaml:5 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.7 step 8  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on cookie_store 0.22.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on cookie_store 0.22.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: Cookie: "n="
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): cookie_store maps Domain=BÜCHER.example to its A-label xn--bcher-kva.example (IDNA, which also lower-cases) and accepts the cookie; §5.7 step 8 rejects a non-ASCII Domain

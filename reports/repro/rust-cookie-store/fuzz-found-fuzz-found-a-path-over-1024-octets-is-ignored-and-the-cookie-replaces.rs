@@ -7,7 +7,7 @@
 //           RFC 6265bis-22 §5.7 step 11  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //           RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on cookie_store 0.22.1 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on cookie_store 0.22.1 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: Cookie: "a="
 //   expected: Cookie: "a=x"
 // Known divergence (expected-failures file): no 1024-octet limit on attribute values (§5.6 step 7): the over-long Path is used, so a=x is stored under that path beside a= instead of replacing it, and / still gets a=

@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.1.2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.2
 //           RFC 6265bis-22 §5.7 step 10  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on cookie_store 0.22.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on cookie_store 0.22.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "a="
 // Known divergence (expected-failures file): cookie_store stores the host-only domain of an IPv6 host as format!("[{addr}]"), and Rust prints an IPv4-mapped address as [::ffff:1.2.3.4], while url's host_str() (compared on every request) is [::ffff:102:304]; the strings never match, so the cookie is never sent

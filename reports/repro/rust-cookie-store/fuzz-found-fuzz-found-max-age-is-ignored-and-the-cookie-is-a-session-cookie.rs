@@ -5,7 +5,7 @@
 // Case:     cases/fuzz-found/jar-47d23454.yaml:5 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.6.2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.2
 //
-// Recorded on cookie_store 0.22.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on cookie_store 0.22.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "a="
 // Known divergence (expected-failures file): the cookie crate strips the '-' of Max-Age=- and its all-digits check passes on the empty rest, so it reads a negative Max-Age, sets it to 0 and the cookie is expired at once; §5.6.2 step 2 ignores the attribute and keeps a session cookie

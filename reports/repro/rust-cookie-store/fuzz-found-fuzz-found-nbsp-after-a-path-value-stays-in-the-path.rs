@@ -6,7 +6,7 @@
 // Spec:     RFC 6265bis-22 §5.6.4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.4
 //           RFC 6265bis-22 §5.1.4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.4
 //
-// Recorded on cookie_store 0.22.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on cookie_store 0.22.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: Cookie: "n="
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): the cookie crate trims the NBSP after / (str::trim), so the path is / instead of /<U+00A0>, and the cookie is sent to /, which /<U+00A0> does not path-match

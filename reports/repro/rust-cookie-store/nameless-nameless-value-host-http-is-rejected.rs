@@ -8,7 +8,7 @@
 // Security: prefix-bypass: a __Secure-/__Host- cookie stored without its guarantees (§5.4, §5.7 steps 20-22)
 //           serialization-collision: a nameless cookie serialized as another one, e.g. =__Host-a=b (§5.7 step 22)
 //
-// Recorded on cookie_store 0.22.1 (2026-12-07T03:54:25Z): xfail, at step 3
+// Recorded on cookie_store 0.22.1 (2026-12-07T04:30:01Z): xfail, at step 3
 //   observed: (no Cookie header)
 //   expected: Cookie: "x"
 // Known divergence (expected-failures file): nameless cookies are rejected: the cookie crate's parser returns an error for a pair without '=' (MissingPair) or with an empty name (EmptyName), and reqwest drops it; the case's first step stores the nameless cookie x, which is missing before the line under test is even tried

@@ -5,8 +5,8 @@
 // Case:     cases/ordering/serialization.yaml:32 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.8.3 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 //
-// Recorded on cookie_store 0.22.1 (2026-12-07T03:54:25Z): xfail, at step 2
-//   observed: Cookie: "b=2; a=1"
+// Recorded on cookie_store 0.22.1 (2026-12-07T04:30:01Z): xfail, at step 2
+//   observed: Cookie: "a=1; b=2"
 //   expected: Cookie: "a=1; bare; b=2"
 // Known divergence (expected-failures file): nameless cookies are rejected: the cookie crate's parser returns an error for a pair without '=' (MissingPair) or with an empty name (EmptyName), and reqwest drops it
 //

@@ -6,8 +6,8 @@
 // Spec:     RFC 6265bis-22 §5.8.3 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 //           RFC 6265bis-22 §5.7 step 5  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on cookie_store 0.22.1 (2026-12-07T03:54:25Z): xfail, at step 2
-//   observed: Cookie: "x=3; z=1; y=2"
+// Recorded on cookie_store 0.22.1 (2026-12-07T04:30:01Z): xfail, at step 2
+//   observed: Cookie: "y=2; z=1; x=3"
 //   expected: Cookie: "z=1; y=2; x=3"
 // Known divergence (expected-failures file): right cookies, order varies: cookie_store keeps cookies in HashMaps (domain -> path -> name, std RandomState) and reqwest joins them in iteration order, not by path length and creation-time (§5.8.3 step 4, a SHOULD)
 // Only the order of the cookie-pairs differs (§5.8.3 step 4 is a SHOULD).

@@ -5,8 +5,8 @@
 // Case:     cases/ordering/path-length.yaml:13 (cookie-conformance corpus)
 // Spec:     RFC 6265bis-22 §5.8.3 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 //
-// Recorded on cookie_store 0.22.1 (2026-12-07T03:54:25Z): xfail, at step 2
-//   observed: Cookie: "r=1; l=3; m=2"
+// Recorded on cookie_store 0.22.1 (2026-12-07T04:30:01Z): xfail, at step 2
+//   observed: Cookie: "l=3; r=1; m=2"
 //   expected: Cookie: "l=3; m=2; r=1"
 // Known divergence (expected-failures file): right cookies, order varies: cookie_store keeps cookies in HashMaps (domain -> path -> name, std RandomState) and reqwest joins them in iteration order, not by path length and creation-time (§5.8.3 step 4, a SHOULD)
 // Only the order of the cookie-pairs differs (§5.8.3 step 4 is a SHOULD).

@@ -7,7 +7,7 @@
 //           RFC 6265bis-22 §5.7 step 11  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //           RFC 6265bis-22 §5.7 step 21.3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 //
-// Recorded on cookie_store 0.22.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on cookie_store 0.22.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: (no Cookie header)
 //   expected: Cookie: "__Host-id=1"
 // Known divergence (expected-failures file): no 1024-octet limit on attribute values (§5.6 step 7): the later long Path replaces Path=/, so the cookie is not sent to /

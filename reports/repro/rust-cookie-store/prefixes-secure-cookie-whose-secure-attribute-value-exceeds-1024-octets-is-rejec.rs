@@ -7,7 +7,7 @@
 //           RFC 6265bis-22 §5.7 step 20  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 // Security: prefix-bypass: a __Secure-/__Host- cookie stored without its guarantees (§5.4, §5.7 steps 20-22)
 //
-// Recorded on cookie_store 0.22.1 (2026-12-07T03:54:25Z): xfail, at step 2
+// Recorded on cookie_store 0.22.1 (2026-12-07T04:30:01Z): xfail, at step 2
 //   observed: Cookie: "__Secure-id=1"
 //   expected: (no Cookie header)
 // Known divergence (expected-failures file): no 1024-octet limit on attribute values (§5.6 step 7): Secure=<long> counts as Secure, and with no prefix checks either the __Secure- cookie is stored

@@ -8,7 +8,7 @@
 #           RFC 6265bis-22 §5.6 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 # Security: jar-desync: the jar parses Set-Cookie otherwise than servers and browsers (§5.6)
 #
-# Recorded on wget 1.21.3 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on wget 1.21.3 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: Cookie: "a=new"
 #   expected: Cookie: "a=old"
 # Known divergence (expected-failures file): wget checks no control characters: a CTL in the name, the value or an attribute is kept as it is (a CTL in Expires just leaves the date unparsed, a trailing form feed is trimmed as whitespace), so a=new replaces a=old; §5.6 step 1 ignores a set-cookie-string containing a CTL other than HTAB

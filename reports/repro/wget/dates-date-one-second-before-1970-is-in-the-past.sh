@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.1.1 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 #           RFC 6265bis-22 §5.6.1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.1
 #
-# Recorded on wget 1.21.3 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on wget 1.21.3 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: Cookie: "a=new"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): timegm gives -1 for 1969-12-31 23:59:59, which http_atotm also returns for a date it cannot parse, so wget ignores this Expires and stores a=new as a session cookie; §5.1.1 reads a date in the past, which removes a=old

@@ -6,7 +6,7 @@
 # Case:     cases/dates/fields-and-calendar.yaml:114 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.1.1 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 #
-# Recorded on wget 1.21.3 (2026-12-07T03:54:25Z): xfail, at step 5
+# Recorded on wget 1.21.3 (2026-12-07T04:30:01Z): xfail, at step 5
 #   observed: Cookie: "a=b"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): wget's http_atotm parses Expires only with strptime in four layouts that all begin with a weekday name (`%a, %d %b %Y %T`, `%A, %d-%b-%y %T`, `%a %b %d %T %Y`, `%a, %d-%b-%Y %T`) and may be followed only by the end, `GMT` or a +/- digit; any other date (no weekday, other field order, other delimiters, a zone name such as PST, a lower-case gmt) is not parsed and the cookie stays a session cookie (observed: `15 Jan 2026 12:00:00 GMT`, `Thu, 15 Jan 2026 12:00:00 PST` and `thu, ... gmt` give session cookies), where the §5.1.1 algorithm reads the date

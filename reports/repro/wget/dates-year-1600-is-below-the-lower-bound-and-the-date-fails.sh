@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.1.1 step 5  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 #           RFC 6265bis-22 §5.6.1 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.1
 #
-# Recorded on wget 1.21.3 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on wget 1.21.3 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=new"
 # Known divergence (expected-failures file): wget accepts any year strptime's %Y reads, so Sun, 31 Dec 1600 23:59:59 GMT is a date in the past that deletes a=old; §5.1.1 step 5 fails a year before 1601, so the Expires is ignored and a=new is a session cookie

@@ -8,7 +8,7 @@
 #           RFC 6265bis-22 §5.7 step 10  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 # Security: fixation: a cookie planted for a domain the setter does not domain-match (§8.4, §5.7 step 10)
 #
-# Recorded on wget 1.21.3 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on wget 1.21.3 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "a=b"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): wget's parameter parser strips double quotes around an attribute value, so Domain="example.com" is example.com and the cookie is stored; §5.6.3 keeps the quotes, so the Domain does not domain-match the host and the cookie is ignored

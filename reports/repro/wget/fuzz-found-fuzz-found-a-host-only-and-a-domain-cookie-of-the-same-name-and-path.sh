@@ -6,7 +6,7 @@
 # Case:     cases/fuzz-found/jar-d51a453b.yaml:5 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on wget 1.21.3 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on wget 1.21.3 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: Cookie: "a=1"
 #   expected: Cookie: "a=1; a=1"
 # Known divergence (expected-failures file): wget identifies a cookie by domain, path, name and port, not by the host-only flag, so a host-only cookie and a Domain cookie for the same host replace (or delete) each other; §5.7 step 23 also compares the host-only-flag, so they are two cookies

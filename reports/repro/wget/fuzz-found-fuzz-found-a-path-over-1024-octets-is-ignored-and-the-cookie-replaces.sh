@@ -8,7 +8,7 @@
 #           RFC 6265bis-22 §5.7 step 11  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #           RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on wget 1.21.3 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on wget 1.21.3 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: Cookie: "a="
 #   expected: Cookie: "a=x"
 # Known divergence (expected-failures file): wget has no 1024-octet limit on attribute values (§5.6 step 6 ignores a longer attribute), so it uses the long Path, which is not a prefix of the request path, and refuses the cookie ("Attempt to fake the path")

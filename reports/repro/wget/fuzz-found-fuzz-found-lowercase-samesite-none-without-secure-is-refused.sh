@@ -8,7 +8,7 @@
 #           RFC 6265bis-22 §5.7 step 19  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 # Security: samesite-bypass: a SameSite cookie sent on, or set from, a cross-site request (§8.8, §5.7 step 18)
 #
-# Recorded on wget 1.21.3 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on wget 1.21.3 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "a="
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): wget ignores SameSite, so it does not reject SameSite=None without Secure (§5.7 step 19; the last SameSite attribute, None, wins)

@@ -8,7 +8,7 @@
 #           RFC 6265bis-22 §5.6.1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.1
 #           RFC 6265bis-22 §5.1.1 step 1  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.1
 #
-# Recorded on wget 1.21.3 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on wget 1.21.3 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=b"
 # Known divergence (expected-failures file): wget drops the whole cookie when an Expires value is 128 octets or longer (a 128-octet buffer in parse_set_cookie); §5.6 step 6 ignores only an attribute value over 1024 octets (a 1024-octet date padded with delimiters is read, a 1025-octet one is ignored and the cookie is a session cookie)

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.6 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 #           RFC 6265bis-22 §5.6.5  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.5
 #
-# Recorded on wget 1.21.3 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on wget 1.21.3 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=b"
 # Known divergence (expected-failures file): wget ignores the value of Secure and has no 1024-octet limit, so Secure=<1025 octets> makes the cookie secure-only and it is not sent over http; §5.6 step 6 ignores the whole over-long attribute

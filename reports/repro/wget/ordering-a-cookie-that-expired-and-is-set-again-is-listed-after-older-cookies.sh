@@ -8,7 +8,7 @@
 #           RFC 6265bis-22 §5.7 step 5  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #           RFC 6265bis-22 §5.8.3 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 #
-# Recorded on wget 1.21.3 (2026-12-07T03:54:25Z): xfail, at step 4
+# Recorded on wget 1.21.3 (2026-12-07T04:30:01Z): xfail, at step 4
 #   observed: Cookie: "a=3; b=2"
 #   expected: Cookie: "b=2; a=3"
 # Known divergence (expected-failures file): wget sorts the Cookie header by the length of the cookie's domain (longer first), then by path length (longer first), and cookies equal in both by name and then value (cookies.c: eliminate_dups sorts by name and value, then goodness_comparator with glibc's merge-sort qsort, which is stable); it keeps no creation-time. §5.8.3 step 4 recommends path length then earliest creation-time first (a SHOULD: order only)

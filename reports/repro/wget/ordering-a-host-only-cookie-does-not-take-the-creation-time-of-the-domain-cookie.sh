@@ -8,7 +8,7 @@
 #           RFC 6265bis-22 §5.8.3 step 4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.8.3
 # Security: tossing: a sibling subdomain's cookie shadows or precedes the host's own (§8.6, §5.8.3 step 4)
 #
-# Recorded on wget 1.21.3 (2026-12-07T03:54:25Z): xfail, at step 6
+# Recorded on wget 1.21.3 (2026-12-07T04:30:01Z): xfail, at step 6
 #   observed: Cookie: "a=3; b=2"
 #   expected: Cookie: "a=1; b=2; a=3"
 # Known divergence (expected-failures file): wget identifies a cookie by domain, path, name and port, not by the host-only flag, so a host-only cookie and a Domain cookie for the same host replace (or delete) each other; §5.7 step 23 also compares the host-only-flag, so they are two cookies

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.7 step 23  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 # Security: tossing: a sibling subdomain's cookie shadows or precedes the host's own (§8.6, §5.8.3 step 4)
 #
-# Recorded on wget 1.21.3 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on wget 1.21.3 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=dom"
 # Known divergence (expected-failures file): wget identifies a cookie by domain, path, name and port, not by the host-only flag, so a host-only cookie and a Domain cookie for the same host replace (or delete) each other; §5.7 step 23 also compares the host-only-flag, so they are two cookies

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.6.2 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.2
 #           RFC 6265bis-22 §5.5  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.5
 #
-# Recorded on wget 1.21.3 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on wget 1.21.3 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=b"
 # Known divergence (expected-failures file): wget converts Max-Age=99999999999999999999999999 (read as a double) to time_t, which overflows, so the cookie's expiry is in the past and it is gone at once; §5.6.2 and §5.7 step 6 cap it at 400 days (the cookie is sent at 399 days)

@@ -6,7 +6,7 @@
 # Case:     cases/parsing/max-age.yaml:132 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.6.2 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6.2
 #
-# Recorded on wget 1.21.3 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on wget 1.21.3 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: Cookie: "a=old"
 #   expected: Cookie: "a=new"
 # Known divergence (expected-failures file): wget reads Max-Age with sscanf("%lf"): it uses whatever number strtod finds at the start (`+1`, `1.5`, `1 0`, `1e3`, `10s`, `-5abc`, and `"60"`, whose quotes its parameter parser strips), and drops the whole cookie when no number is read (`abc`, `-`, `--1`, fullwidth digits) or the number is -1 (its error marker), so the old cookie stays; §5.6.2 ignores a Max-Age that is not an optional '-' and digits and keeps the cookie (a session cookie unless an Expires applies)

@@ -6,7 +6,7 @@
 # Case:     cases/parsing/expires.yaml:30 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.7 step 6  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on wget 1.21.3 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on wget 1.21.3 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=b"
 # Known divergence (expected-failures file): wget applies Max-Age and Expires in the order they appear, so the later one sets the expiry, and an Expires in the past marks the cookie for discarding even when a Max-Age follows; §5.7 step 6 gives Max-Age precedence over Expires wherever it appears

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.6 step 2  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 # Security: jar-desync: the jar parses Set-Cookie otherwise than servers and browsers (§5.6)
 #
-# Recorded on wget 1.21.3 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on wget 1.21.3 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "a=\"b;c\""
 #   expected: Cookie: "a=\"b"
 # Known divergence (expected-failures file): wget reads a double-quoted cookie value up to its closing quote, across a semicolon, so a="b;c" keeps the value "b;c" (quotes included); §5.6 step 2 ends the name-value-pair at the first semicolon (a="b)

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.6 step 3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 #           RFC 6265bis-22 §5.6 step 7  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.6
 #
-# Recorded on wget 1.21.3 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on wget 1.21.3 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=b"
 # Known divergence (expected-failures file): wget drops the whole cookie ("Syntax error in Set-Cookie") for an attribute its parser refuses: an empty pair between semicolons, an attribute with an empty name (`=Secure`) or a space inside its name (`Max Age=0`), or a Domain, Path, Expires or Max-Age without a value or with an empty one; §5.6 ignores such an attribute (an empty Domain or Path attribute means host-only or the default-path, §5.6.3/§5.6.4) and keeps the cookie

@@ -9,7 +9,7 @@
 #           RFC 6265bis-22 §5.7 step 10  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 # Security: scope-leak: a cookie sent to a host outside its scope (§8.5, §5.8.3 step 3)
 #
-# Recorded on wget 1.21.3 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on wget 1.21.3 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=b"
 # Known divergence (expected-failures file): wget drops the whole cookie ("Syntax error in Set-Cookie") for an attribute its parser refuses: an empty pair between semicolons, an attribute with an empty name (`=Secure`) or a space inside its name (`Max Age=0`), or a Domain, Path, Expires or Max-Age without a value or with an empty one; §5.6 ignores such an attribute (an empty Domain or Path attribute means host-only or the default-path, §5.6.3/§5.6.4) and keeps the cookie

@@ -6,7 +6,7 @@
 # Case:     cases/path/path-match.yaml:41 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.1.4  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.4
 #
-# Recorded on wget 1.21.3 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on wget 1.21.3 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=b"
 # Known divergence (expected-failures file): wget refuses a cookie whose Path attribute is not a prefix of the request path (cookies.c: "Attempt to fake the path"), e.g. Path=/a set from /, Path=b or a Path starting with a no-break space set from /dir/page; §5.6.4 and §5.7 step 11 take any Path (an invalid one means the default-path) and only path-match it on retrieval, so the cookie this case relies on is never stored

@@ -7,7 +7,7 @@
 # Spec:     RFC 6265bis-22 §5.7 step 20  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 # Security: prefix-bypass: a __Secure-/__Host- cookie stored without its guarantees (§5.4, §5.7 steps 20-22)
 #
-# Recorded on wget 1.21.3 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on wget 1.21.3 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: Cookie: "__Secure-id=1"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): wget has no cookie name prefixes: __Secure- and __Host- cookies (any letter case, __Host-Http- too) are stored without the Secure, host-only and Path=/ requirements of §5.7 steps 20-21 (and wget also takes Secure from http)

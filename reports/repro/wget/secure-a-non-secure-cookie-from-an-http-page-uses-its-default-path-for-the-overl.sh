@@ -9,7 +9,7 @@
 # Security: secure-overwrite: an insecure origin sets or replaces a Secure cookie (§8.6, §5.7 steps 13, 16)
 #           cleartext-leak: a Secure cookie sent over http (§8.3, §5.8.3 step 3)
 #
-# Recorded on wget 1.21.3 (2026-12-07T03:54:25Z): xfail, at step 4
+# Recorded on wget 1.21.3 (2026-12-07T04:30:01Z): xfail, at step 4
 #   observed: Cookie: "a=evil; a=plain"
 #   expected: Cookie: "a=plain"
 # Known divergence (expected-failures file): wget refuses the Secure cookie with Path=/app set from / (its Path must be a prefix of the request path) and has no leave-secure-alone check either, so a=evil from /app/page is stored beside a=plain; §5.7 stores the secure cookie and step 16 then ignores a=evil

@@ -8,7 +8,7 @@
 #           RFC 6265bis-22 §5.1.3  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.1.3
 # Security: secure-overwrite: an insecure origin sets or replaces a Secure cookie (§8.6, §5.7 steps 13, 16)
 #
-# Recorded on wget 1.21.3 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on wget 1.21.3 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: Cookie: "a=evil"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): wget has no leave-secure-alone check: a non-secure cookie from http may replace, delete or shadow a Secure cookie of the same name; §5.7 step 16 ignores it

@@ -9,7 +9,7 @@
 # Security: secure-overwrite: an insecure origin sets or replaces a Secure cookie (§8.6, §5.7 steps 13, 16)
 #           scope-leak: a cookie sent to a host outside its scope (§8.5, §5.8.3 step 3)
 #
-# Recorded on wget 1.21.3 (2026-12-07T03:54:25Z): xfail, at step 3
+# Recorded on wget 1.21.3 (2026-12-07T04:30:01Z): xfail, at step 3
 #   observed: Cookie: "a=evil"
 #   expected: (no Cookie header)
 # Known divergence (expected-failures file): wget has no leave-secure-alone check: a non-secure cookie from http may replace, delete or shadow a Secure cookie of the same name; §5.7 step 16 ignores it

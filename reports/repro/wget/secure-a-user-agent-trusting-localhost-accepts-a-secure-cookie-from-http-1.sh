@@ -6,7 +6,7 @@
 # Case:     cases/secure/localhost.yaml:59 (cookie-conformance corpus)
 # Spec:     RFC 6265bis-22 §5.7 step 13  https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis-22#section-5.7
 #
-# Recorded on wget 1.21.3 (2026-12-07T03:54:25Z): xfail, at step 2
+# Recorded on wget 1.21.3 (2026-12-07T04:30:01Z): xfail, at step 2
 #   observed: (no Cookie header)
 #   expected: Cookie: "a=b"
 # Known divergence (expected-failures file): wget sends Secure cookies only over https, never to http://localhost, 127.0.0.1 or [::1]; the corpus follows a user agent that treats loopback hosts as secure, which §5.8.3 allows ("localhost" as a trusted host)
