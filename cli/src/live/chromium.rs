@@ -24,8 +24,8 @@
 //!   frame's session (`Runtime.evaluate` in its main world). Other contexts (other nested
 //!   documents, other methods, mixed content) are skipped with the reason.
 //! - A virtual clock through libfaketime when it is installed ([`BrowserClock`]): the browser and
-//!   every process it starts read the offset file, rewritten at each step; the store's expired
-//!   cookies are left out of the dump by the step's time.
+//!   every process it starts read the offset file, rewritten when a case starts and when it
+//!   advances; the store's expired cookies are left out of the dump by the step's time.
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};

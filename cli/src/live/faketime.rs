@@ -1,7 +1,7 @@
 //! A virtual clock for live clients through libfaketime (Debian's `libfaketime`), in two forms:
 //! - [`RunClock`], for command-line clients (curl, wget) run once per step;
 //! - [`ClockFile`], for a browser that runs for the whole session: it reads the offset from a
-//!   file at every clock read, and the file is rewritten at each step.
+//!   file at every clock read, and the file is rewritten when a case starts and when it advances.
 //!
 //! Each run of a command-line client is started with `LD_PRELOAD` of the library and
 //! `FAKETIME=@<the step's now>`, so the client's own clock reads (`time()`, `gettimeofday`,
@@ -66,7 +66,7 @@ impl Faketime {
     /// The thread-safe build beside it (`libfaketimeMT.so.1`, same package), else the library:
     /// for multi-threaded programs. Measured with Chromium reading the clock file at every
     /// clock read: under the plain build, one cookie of 3000 set in one case got a creation
-    /// time off the virtual clock in about half the runs; under the MT build, none in ten.
+    /// time off the virtual clock in about half the runs; under the MT build, none in eight.
     pub fn multithreaded(&self) -> PathBuf {
         let mt = self.library.with_file_name("libfaketimeMT.so.1");
         if mt.is_file() { mt } else { self.library.clone() }
@@ -87,7 +87,7 @@ impl Faketime {
 }
 
 /// The clock of a long-running client (a browser) under libfaketime: the client reads the
-/// offset `virtual - real` (`+N` or `-N` seconds) from the file named by
+/// offset `virtual - real` (`+N.NNNNNN` or `-N.NNNNNN` seconds) from the file named by
 /// `FAKETIME_TIMESTAMP_FILE` at every clock read (`FAKETIME_NO_CACHE=1`), so writing the file
 /// moves its clock at once, without a restart. The monotonic clock stays real so that timers
 /// and timeouts work.

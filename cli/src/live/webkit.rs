@@ -21,8 +21,8 @@
 //!   navigations, link clicks, form POSTs and `<img>` from a page on the client's site, `<img>`
 //!   and `document.cookie` in cross-site frames, `document.cookie` in the page.
 //! - A virtual clock through libfaketime when it is installed ([`super::faketime::ClockFile`]):
-//!   MiniBrowser is started by a wrapper script that preloads it; the offset file is rewritten at
-//!   every step, and WebKit reads it at every clock read.
+//!   MiniBrowser is started by a wrapper script that preloads it; the offset file is rewritten
+//!   when a case starts and when it advances, and WebKit reads it at every clock read.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
